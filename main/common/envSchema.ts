@@ -1,0 +1,154 @@
+import { z } from 'zod';
+
+/**
+ * env.json: one schema, here; resources/schemas/env.schema.json is generated from it (npm run schema).
+ * Field names follow DESIGN.md "Environments".
+ */
+
+const relPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), {
+    message: 'must be a relative path inside the environment folder',
+  });
+
+export const AssetSchema = z
+  .object({
+    path: relPath,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+    size: z.number().int().nonnegative(),
+  })
+  .strict();
+
+export const HardwareSchema = z
+  .object({
+    gpus: z.number().int().nonnegative().default(0),
+    gpuMemoryGiB: z.number().nonnegative().default(0),
+    cpus: z.number().int().positive().default(1),
+    ramGiB: z.number().positive().default(1),
+    diskGiB: z.number().nonnegative().default(1),
+  })
+  .strict();
+
+export const SoftwareSchema = z
+  .object({
+    /** Minimum Python version, e.g. "3.9"; absent when the environment needs no Python. */
+    python: z.string().regex(/^\d+\.\d+$/).optional(),
+    /** Python modules that must import (e.g. "numpy"). */
+    pythonPackages: z.array(z.string().min(1)).default([]),
+    /** Other executables that must be on PATH. */
+    commands: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export const ScorerSchema = z
+  .object({
+    /**
+     * Command line, run with the environment folder as cwd. Placeholders: {workspace} (the folder to score),
+     * {envDir}, {cacheDir} (per-attempt folder the scorer may keep calibration in), {python} (the interpreter).
+     */
+    argv: z.array(z.string().min(1)).min(1),
+    timeoutSeconds: z.number().positive().max(86400).default(600),
+    /** Address-space limit for the scorer process; exceeding it scores null with SCORER_OUT_OF_MEMORY. */
+    memoryMiB: z.number().int().positive().optional(),
+    /** Whether the expert sees intermediate scores (RE-Bench hides some). */
+    visibleToExpert: z.boolean().default(true),
+    /** Score a copy of the workspace (safe default) or the folder itself (for multi-GB workspaces). */
+    workspaceView: z.enum(['copy', 'direct']).default('copy'),
+    /** Files the scorer needs besides itself, hashed into the scorer hash (relative to the env folder). */
+    files: z.array(relPath).default([]),
+  })
+  .strict();
+
+export const ScoreSpecSchema = z
+  .object({
+    direction: z.enum(['min', 'max']),
+    /** best: min or max of valid scores, as direction says; last: the last valid score. */
+    aggregate: z.enum(['best', 'last']),
+    /** "fixed": start/reference below; "calibrated": the scorer reports them per machine (details.baseline). */
+    baseline: z.enum(['fixed', 'calibrated']).default('fixed'),
+    start: z.number().optional(),
+    reference: z.number().optional(),
+    unit: z.string().optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.baseline === 'fixed') {
+      if (s.start === undefined) ctx.addIssue({ code: 'custom', path: ['start'], message: 'required when baseline is "fixed"' });
+      if (s.reference === undefined)
+        ctx.addIssue({ code: 'custom', path: ['reference'], message: 'required when baseline is "fixed"' });
+      if (s.start !== undefined && s.start === s.reference)
+        ctx.addIssue({ code: 'custom', path: ['reference'], message: 'must differ from start' });
+    }
+  });
+
+export const PausePolicySchema = z
+  .object({
+    allowed: z.boolean(),
+    maxTotalMinutes: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+export const SubmissionSchema = z
+  .object({
+    /** Glob patterns relative to the workspace; what goes into the bundle. */
+    include: z.array(z.string().min(1)).default(['**/*']),
+    exclude: z.array(z.string().min(1)).default([]),
+    /** Files larger than this are listed by hash, not copied. */
+    maxFileBytes: z.number().int().positive().default(50 * 1024 * 1024),
+  })
+  .strict();
+
+/** What a variant may change. */
+export const VariantSchema = z
+  .object({
+    description: z.string().optional(),
+    timeLimitMinutes: z.number().positive().optional(),
+    hardware: HardwareSchema.partial().optional(),
+    scorer: ScorerSchema.partial().optional(),
+    score: z
+      .object({ start: z.number().optional(), reference: z.number().optional(), baseline: z.enum(['fixed', 'calibrated']).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const EnvSchema = z
+  .object({
+    $schema: z.string().optional(),
+    id: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'lowercase letters, digits and _, starting with a letter'),
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'semantic version like 1.0.0'),
+    title: z.string().min(1),
+    /** Markdown file with the task, relative to the environment folder. */
+    instructions: relPath,
+    timeLimitMinutes: z.number().positive().max(7 * 24 * 60),
+    pause: PausePolicySchema,
+    hardware: HardwareSchema.default({ gpus: 0, gpuMemoryGiB: 0, cpus: 1, ramGiB: 1, diskGiB: 1 }),
+    software: SoftwareSchema.default({ pythonPackages: [], commands: [] }),
+    /** Folder copied into each attempt's workspace. */
+    starter: relPath,
+    scorer: ScorerSchema,
+    score: ScoreSpecSchema,
+    assets: z.array(AssetSchema).default([]),
+    submission: SubmissionSchema.default({ include: ['**/*'], exclude: [], maxFileBytes: 50 * 1024 * 1024 }),
+    variants: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), VariantSchema).default({}),
+    defaultVariant: z.string().optional(),
+  })
+  .strict();
+
+export type EnvSpec = z.infer<typeof EnvSchema>;
+export type EnvInput = z.input<typeof EnvSchema>;
+export type ScoreSpec = z.infer<typeof ScoreSpecSchema>;
+export type ScorerSpec = z.infer<typeof ScorerSchema>;
+export type HardwareSpec = z.infer<typeof HardwareSchema>;
+export type VariantSpec = z.infer<typeof VariantSchema>;
+
+/** The JSON Schema published in resources/schemas/env.schema.json. */
+export function envJsonSchema(): unknown {
+  return z.toJSONSchema(EnvSchema, { io: 'input', target: 'draft-2020-12' });
+}
+
+/** Format zod issues so each names its field: `scorer.timeoutSeconds: expected number`. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+}
