@@ -77,3 +77,11 @@ export interface HostProcess {
   readonly pid: number | undefined;
 }
 export type HostSpawner = (entry: string) => HostProcess;
+
+/** Where environments come from (envs/ folders, imported packs). */
+export interface EnvSource {
+  list(): Promise<import('../common/api').EnvSummary[]>;
+  get(envId: string): Promise<import('../common/api').EnvDetail>;
+  /** Validated env with the variant applied; throws RedeskError ENV_NOT_FOUND / ENV_INVALID / ENV_ASSET_*. */
+  load(envId: string, variant?: string): Promise<LoadedEnv>;
+}
