@@ -1,0 +1,21 @@
+/** The `redesk` command line: headless entries to the same services the app uses. */
+import { Command } from 'commander';
+import { packageRoot } from '../node/appPaths';
+import { appVersion } from '../node/services';
+import { registerAttemptCommands } from './commands/attemptCommands';
+import { registerEnvCommands } from './commands/envCommands';
+import { registerServeCommands } from './commands/serveCommands';
+
+const root = packageRoot();
+const program = new Command();
+program
+  .name('redesk')
+  .description('offline, proctored, timed research-engineering evaluations')
+  .version(appVersion(root))
+  .showHelpAfterError();
+
+registerServeCommands(program, root);
+registerEnvCommands(program);
+registerAttemptCommands(program);
+
+await program.parseAsync(process.argv);
