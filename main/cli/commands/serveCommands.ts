@@ -92,7 +92,7 @@ export function registerServeCommands(program: Command, root: string): void {
       }
       if (!o.browser) {
         const why = findChromium() ? 'starting browser mode' : 'starting browser mode (no Chromium found: open the address printed below)';
-        process.stdout.write(`redesk: the Electron binary is not installed (its download needs the internet); ${why}\n`);
+        process.stdout.write(`redesk: the Electron binary is not installed ('npm run electron:install' fetches it where the internet is reachable); ${why}\n`);
       }
       await serve(o);
     });
