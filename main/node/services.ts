@@ -17,6 +17,7 @@ import { EventBus } from './EventBus';
 import { PtyHostClient } from './pty/PtyHostClient';
 import { ScorerRunner } from './scorer/ScorerRunner';
 import { DataDirLock } from './store/DataDirLock';
+import { writeShellTools } from './shellTools';
 import { systemClock, consoleLogger } from './systemClock';
 
 export interface ServicesOptions {
@@ -98,6 +99,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   };
 
   const version = appVersion(paths.root);
+  let toolsDir: string | undefined;
   const api: RedeskApi = {
     appInfo: async () => ({ version, dataDir: paths.dataDir, mode: opts.mode }),
     envList: () => envs.list(),
@@ -136,7 +138,11 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         cols: o.cols,
         rows: o.rows,
         attemptId: id,
-        env: { REDESK_ATTEMPT_ID: id, REDESK_DATA_DIR: paths.dataDir },
+        env: {
+          REDESK_ATTEMPT_ID: id,
+          REDESK_DATA_DIR: paths.dataDir,
+          PATH: `${(toolsDir ??= await writeShellTools(paths.dataDir, paths.root))}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+        },
       });
       return { ptyId };
     },
