@@ -1,0 +1,16 @@
+import { useStore } from './store/store';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { Toasts } from './components/Toasts';
+import { HomeView } from './views/home/HomeView';
+import { AttemptView } from './views/attempt/AttemptView';
+
+export function App() {
+  const view = useStore((s) => s.view);
+  return (
+    <div className="app">
+      <ConnectionBanner />
+      {view.kind === 'home' ? <HomeView /> : <AttemptView />}
+      <Toasts />
+    </div>
+  );
+}

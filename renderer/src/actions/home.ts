@@ -1,0 +1,67 @@
+import { api } from '../api/client';
+import { getState, resetAttemptSlices, setState } from '../store/store';
+import { openAttemptView } from './attempt';
+import { reportError } from './toasts';
+import { stashTerminals } from './terminals';
+import { writeHash } from '../lib/hashRoute';
+
+export async function loadEnvs(): Promise<void> {
+  try {
+    const envs = await api.envList();
+    setState({ envs });
+    const selected = getState().selectedEnvId;
+    const first = envs.find((e) => !e.error);
+    if (!selected && first) void selectEnv(first.id);
+  } catch (e) {
+    reportError(e, 'Could not list environments');
+  }
+}
+
+export async function loadAttempts(): Promise<void> {
+  try {
+    const attempts = await api.attemptList();
+    // Newest first: the attempt the expert most likely wants back is the last one they made.
+    attempts.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    setState({ attempts });
+  } catch (e) {
+    reportError(e, 'Could not list attempts');
+  }
+}
+
+export async function selectEnv(envId: string): Promise<void> {
+  setState({ selectedEnvId: envId });
+  await runPreflight(envId);
+}
+
+export async function runPreflight(envId: string): Promise<void> {
+  setState({ preflightLoading: { ...getState().preflightLoading, [envId]: true } });
+  try {
+    const report = await api.preflight(envId);
+    setState({ preflight: { ...getState().preflight, [envId]: report } });
+  } catch (e) {
+    reportError(e, 'Preflight failed');
+  } finally {
+    setState({ preflightLoading: { ...getState().preflightLoading, [envId]: false } });
+  }
+}
+
+export async function startAttempt(envId: string): Promise<void> {
+  if (getState().starting) return;
+  setState({ starting: true });
+  try {
+    const info = await api.attemptStart(envId);
+    await openAttemptView(info.id, info);
+  } catch (e) {
+    reportError(e, 'Could not start the attempt');
+  } finally {
+    setState({ starting: false });
+  }
+}
+
+export function goHome(): void {
+  stashTerminals();
+  resetAttemptSlices();
+  setState({ view: { kind: 'home' } });
+  writeHash('');
+  void loadAttempts();
+}

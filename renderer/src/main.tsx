@@ -1,0 +1,20 @@
+import { createRoot } from 'react-dom/client';
+import '@xterm/xterm/css/xterm.css';
+import './styles/app.css';
+import { App } from './App';
+import { installEvents } from './actions/events';
+import { installShortcuts } from './actions/shortcuts';
+import { loadAttempts, loadEnvs } from './actions/home';
+import { openAttemptView } from './actions/attempt';
+import { attemptIdFromHash } from './lib/hashRoute';
+
+installEvents();
+installShortcuts();
+
+const attemptId = attemptIdFromHash();
+if (attemptId) void openAttemptView(attemptId);
+void loadEnvs();
+void loadAttempts();
+
+// No StrictMode: its double-mounted effects would start two shells per terminal tab in development.
+createRoot(document.getElementById('root')!).render(<App />);

@@ -1,0 +1,34 @@
+import { create } from 'zustand';
+import {
+  attemptsSlice,
+  connectionSlice,
+  currentSlice,
+  editorSlice,
+  envSlice,
+  navSlice,
+  preflightSlice,
+  terminalSlice,
+  toastSlice,
+} from './slices';
+import type { StoreState } from './types';
+
+/** The one store. Components read it with one selector per value: `useStore((s) => s.attempt)`. */
+export const useStore = create<StoreState>()(() => ({
+  ...connectionSlice(),
+  ...navSlice(),
+  ...envSlice(),
+  ...preflightSlice(),
+  ...attemptsSlice(),
+  ...currentSlice(),
+  ...editorSlice(),
+  ...terminalSlice(),
+  ...toastSlice(),
+}));
+
+export const getState = useStore.getState;
+export const setState = useStore.setState;
+
+/** Leaving an attempt resets what belonged to it. */
+export function resetAttemptSlices(): void {
+  setState({ ...currentSlice(), ...editorSlice(), ...terminalSlice() });
+}

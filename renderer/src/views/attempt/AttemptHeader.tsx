@@ -1,0 +1,31 @@
+import { isActive } from '../../../../main/common/attempt';
+import { useStore } from '../../store/store';
+import { goHome } from '../../actions/home';
+import { Clock } from './Clock';
+import { PauseControls } from './PauseControls';
+import { ScoreButton } from './ScoreButton';
+import { SubmitButton } from './SubmitButton';
+
+export function AttemptHeader() {
+  const attempt = useStore((s) => s.attempt)!;
+  const live = isActive(attempt.state);
+  return (
+    <header className="topbar attempt-header">
+      <button className="ghost" data-testid="go-home" onClick={goHome} title="Back to environments (the attempt keeps running)">
+        ← redesk
+      </button>
+      <div className="attempt-title">
+        <span className="env-name">{attempt.envTitle}</span>
+        <span className={`state state-${attempt.state}`} data-testid="attempt-state">
+          {attempt.state}
+        </span>
+        {attempt.practice && <span className="muted small">practice</span>}
+      </div>
+      <div className="spacer" />
+      <Clock />
+      {live && <PauseControls />}
+      {live && <ScoreButton />}
+      {live && <SubmitButton />}
+    </header>
+  );
+}

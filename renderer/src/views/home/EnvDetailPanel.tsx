@@ -1,0 +1,47 @@
+import type { EnvSummary } from '../../../../main/common/api';
+import { useStore } from '../../store/store';
+import { runPreflight, startAttempt } from '../../actions/home';
+import { Spinner } from '../../components/Spinner';
+import { PreflightChecks } from './PreflightChecks';
+import { formatMinutes } from '../../lib/time';
+
+export function EnvDetailPanel({ env }: { env: EnvSummary }) {
+  const report = useStore((s) => s.preflight[env.id]);
+  const loading = useStore((s) => s.preflightLoading[env.id] ?? false);
+  const starting = useStore((s) => s.starting);
+  const ready = report?.ready ?? false;
+  return (
+    <div className="env-detail">
+      <h2>{env.title}</h2>
+      <p className="muted">
+        Time limit {formatMinutes(env.timeLimitMinutes)} · variant {env.defaultVariant}
+      </p>
+      <div className="preflight-head">
+        <h3>Preflight</h3>
+        {loading ? (
+          <Spinner label="checking" />
+        ) : report ? (
+          <span className={`badge ${ready ? 'ok' : 'bad'}`} data-testid="preflight-status">
+            {ready ? 'READY' : 'NOT READY'}
+          </span>
+        ) : null}
+        <button className="link" onClick={() => void runPreflight(env.id)} disabled={loading}>
+          Check again
+        </button>
+      </div>
+      {report && <PreflightChecks report={report} />}
+      <div className="start-row">
+        <button
+          className="primary big"
+          data-testid="start-attempt"
+          disabled={starting || !!env.error || !report}
+          title={report && !ready ? 'This machine does not meet the environment’s needs; scores may not be comparable.' : 'Start the clock'}
+          onClick={() => void startAttempt(env.id)}
+        >
+          {starting ? <Spinner label="starting" /> : null} Start attempt
+        </button>
+        {report && !ready && <span className="warn-text">Not ready: starting anyway runs on hardware the environment does not ask for.</span>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,152 @@
+/**
+ * One attempt end to end in browser mode, as a person would do it: open the printed URL in Debian Chromium, start
+ * prefix_sum_mini, use the terminal, replace the solution in the editor, save, score, submit, read the final score.
+ * Screenshots of each step go to test-results/e2e-<step>.png.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { connectRemoteApi } from '../../main/cli/RemoteApi';
+
+const root = join(__dirname, '..', '..');
+const bin = join(root, 'bin', 'redesk.js');
+const shots = join(root, 'test-results');
+const BROWSERS = [process.env.REDESK_BROWSER, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const browserPath = BROWSERS.find((p): p is string => !!p && existsSync(p));
+const built = existsSync(join(root, 'dist', 'cli', 'index.js')) && existsSync(join(root, 'dist', 'renderer', 'index.html'));
+
+let host: ChildProcess | undefined;
+let dataDir = '';
+let url = '';
+let browser: Browser | undefined;
+let context: BrowserContext;
+let page: Page;
+
+function startHost(dir: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'serve', '--data-dir', dir, '--no-open', '--port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    host = child;
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /redesk: open (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('exit', (code) => reject(new Error(`redesk serve exited with ${code}: ${err}`)));
+  });
+}
+
+async function shot(step: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `e2e-${step}.png`) });
+}
+
+/** The visible text of a terminal, row by row (xterm's DOM renderer). */
+function terminalRows(n: number): Promise<string[]> {
+  return page.$$eval(`[data-testid="terminal-${n}"] .xterm-rows > div`, (rows) => rows.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ')));
+}
+
+beforeAll(async () => {
+  if (!built) throw new Error('build first: npm run build (dist/cli and dist/renderer are needed)');
+  if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
+  mkdirSync(shots, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-'));
+  url = await startHost(dataDir);
+  browser = await chromium.launch({
+    executablePath: browserPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Pasting is how a person puts a prepared solution into the editor; the page may use the clipboard for that.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (host && host.exitCode === null) {
+    host.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    if (host.exitCode === null) host.kill('SIGKILL');
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('browser mode', () => {
+  it('refuses a request without the token', async () => {
+    const origin = new URL(url).origin;
+    expect((await fetch(`${origin}/`)).status).toBe(401);
+    expect((await fetch(`${origin}/?token=wrong`)).status).toBe(401);
+    expect((await fetch(url)).status).toBe(200);
+  });
+
+  it('runs an attempt from start to final score', async () => {
+    await page.goto(url);
+    await page.getByTestId('env-card-prefix_sum_mini').click();
+    await expect.poll(() => page.getByTestId('preflight-status').textContent(), { timeout: 60_000 }).toBe('READY');
+    await shot('1-home');
+
+    await page.getByTestId('start-attempt').click();
+    await page.getByTestId('attempt-view').waitFor();
+    await page.getByTestId('instructions').waitFor();
+    await expect.poll(() => page.getByTestId('clock').textContent()).toMatch(/^0:59:\d\d/);
+    const attemptId = decodeURIComponent(new URL(page.url()).hash.replace('#/attempt/', ''));
+    expect(attemptId).not.toBe('');
+    await shot('2-attempt');
+
+    // Terminal: the shell starts in the workspace; run a command and see its output.
+    await page.getByTestId('terminal-1').click();
+    await expect.poll(async () => (await terminalRows(1)).join('\n'), { timeout: 20_000 }).toMatch(/\S/);
+    await page.keyboard.type("python3 -c 'print(6*7)'");
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await terminalRows(1)).some((r) => r.trim() === '42'), { timeout: 20_000 }).toBe(true);
+    await shot('3-terminal');
+
+    // Editor: open the solution, replace it with the vectorised one by pasting, save.
+    const reference = readFileSync(join(root, 'envs', 'prefix_sum_mini', 'reference', 'solution.py'), 'utf8');
+    await page.getByTestId('file-solution.py').click();
+    await page.getByTestId('editor-tab-solution.py').waitFor();
+    await page.locator('[data-testid="editor"] .view-lines').click();
+    await page.evaluate((text) => navigator.clipboard.writeText(text), reference);
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('ControlOrMeta+V');
+    await expect.poll(() => page.getByTestId('editor-tab-solution.py').getAttribute('data-dirty')).toBe('true');
+    await shot('4-edited');
+    await page.keyboard.press('ControlOrMeta+S');
+    await expect.poll(() => page.getByTestId('editor-tab-solution.py').getAttribute('data-dirty')).toBe('false');
+
+    const remote = await connectRemoteApi(Number(new URL(url).port), new URL(url).searchParams.get('token')!);
+    const { workspace } = await remote.api.attemptStatus(attemptId);
+    remote.close();
+    expect(readFileSync(join(workspace, 'solution.py'), 'utf8')).toBe(reference);
+    await shot('5-saved');
+
+    // Score: the first one calibrates the start and reference solutions on this machine, so it takes a while.
+    await page.getByTestId('score-button').click();
+    const row = page.getByTestId('score-row-1');
+    await row.waitFor({ timeout: 240_000 });
+    const normalized = Number(await row.getByTestId('score-normalized').textContent());
+    expect(normalized).toBeGreaterThan(0.5);
+    expect(normalized).toBeLessThan(1.6);
+    await shot('6-scored');
+
+    // Submit, confirm, and read the final score.
+    await page.getByTestId('submit-button').click();
+    await page.getByTestId('submit-confirm').waitFor();
+    await shot('7-confirm');
+    await page.getByTestId('submit-confirm-yes').click();
+    await page.getByTestId('final-score').waitFor({ timeout: 240_000 });
+    const finalNormalized = Number(await page.getByTestId('final-normalized').textContent());
+    expect(finalNormalized).toBeGreaterThan(0.5);
+    expect(finalNormalized).toBeLessThan(1.6);
+    expect(await page.getByTestId('final-score').textContent()).toMatch(/^-?\d/);
+    await shot('8-final');
+  });
+});
