@@ -14,10 +14,8 @@ async function call(method: string, args: unknown[]): Promise<unknown> {
     | { ok: true; value: unknown }
     | { ok: false; error: { code: string; message: string; hint?: string } };
   if (r.ok) return r.value;
-  const err = new Error(r.error.message) as Error & { code: string; hint?: string };
-  err.code = r.error.code;
-  err.hint = r.error.hint;
-  throw err;
+  // contextBridge keeps only the message of an Error crossing worlds; a plain object keeps the stable code.
+  throw { code: r.error.code, message: r.error.message, hint: r.error.hint };
 }
 
 type Listener = (payload: unknown) => void;

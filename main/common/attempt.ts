@@ -51,8 +51,10 @@ export interface PauseRecord {
   startedWall: string;
   endedAtMs?: number;
   endedWall?: string;
-  /** Wall-clock length of the pause; attempt time does not advance while paused. */
+  /** Length of the pause (monotonic clock); attempt time does not advance while paused. */
   durationMs?: number;
+  /** What ended it: the expert, the pause budget running out (auto-resume), a submit, or expiry. */
+  endedBy?: 'expert' | 'budget' | 'submit' | 'expiry';
 }
 
 export interface Baseline {

@@ -30,6 +30,12 @@ export const ErrorCodes = [
   'UNAUTHORIZED',
   'FORBIDDEN_ORIGIN',
   'UNKNOWN_METHOD',
+  'LOG_CORRUPT',
+  'LOG_CHAIN_BROKEN',
+  'LOG_CHECKPOINT_INVALID',
+  'LOG_TRUNCATED',
+  'KEY_NOT_FOUND',
+  'KEY_INVALID',
   'INTERNAL',
 ] as const;
 

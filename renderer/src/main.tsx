@@ -7,9 +7,11 @@ import { installShortcuts } from './actions/shortcuts';
 import { loadAttempts, loadEnvs } from './actions/home';
 import { openAttemptView } from './actions/attempt';
 import { attemptIdFromHash } from './lib/hashRoute';
+import { installBenchHooks } from './debug/benchHooks';
 
 installEvents();
 installShortcuts();
+installBenchHooks();
 
 const attemptId = attemptIdFromHash();
 if (attemptId) void openAttemptView(attemptId);

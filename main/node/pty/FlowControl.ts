@@ -1,11 +1,15 @@
 /**
- * VS Code's terminalProcess values: above 100,000 characters sent but not yet rendered the renderer is clearly
- * behind (a few screens of a flood), so the pty stops being read and the program blocks on its own writes instead
- * of filling our memory and IPC queues.
+ * Above 500,000 characters sent but not yet rendered (about 40 ms of xterm.js parsing on a slow machine) the
+ * renderer is behind, so the pty stops being read and the program blocks on its own writes instead of filling our
+ * memory and queues. VS Code uses 100,000/5,000; measured here (npm run bench) that leaves xterm idle while acks
+ * travel back, at a quarter of its speed. Half a megabyte in flight costs a few MB at most.
  */
-export const HIGH_WATERMARK_CHARS = 100_000;
-/** Resume only once the renderer has nearly caught up, so a flood doesn't toggle pause/resume on every ack. */
-export const LOW_WATERMARK_CHARS = 5_000;
+export const HIGH_WATERMARK_CHARS = 500_000;
+/**
+ * Resume while the renderer still has half the window queued: the ack round trip and the next batch then overlap
+ * its parsing, so the pipe never runs dry, and the gap to the high mark keeps a flood from toggling on every ack.
+ */
+export const LOW_WATERMARK_CHARS = 250_000;
 
 /**
  * Counts characters sent to the client and not yet acknowledged, and pauses/resumes the source across the

@@ -27,11 +27,23 @@ describe('OutputBatcher', () => {
     expect(batcher.write(emoji.subarray(3))).toBe(2); // one astral character is two UTF-16 units, as xterm counts
   });
 
-  it('sends many small reads as one message after the batch interval', () => {
+  it('sends the first read after a quiet spell at once (a keystroke echo waits for no timer)', () => {
+    batcher.write(Buffer.from('a'));
+    expect(out).toEqual(['a']);
+    vi.advanceTimersByTime(BATCH_INTERVAL_MS * 2);
+    batcher.write(Buffer.from('b'));
+    expect(out).toEqual(['a', 'b']);
+  });
+
+  it('sends reads that follow within the interval as one message at its end', () => {
     for (const c of 'hello') batcher.write(Buffer.from(c));
-    expect(out).toEqual([]);
+    expect(out).toEqual(['h']);
     vi.advanceTimersByTime(BATCH_INTERVAL_MS);
-    expect(out).toEqual(['hello']);
+    expect(out).toEqual(['h', 'ello']);
+    batcher.write(Buffer.from('!'));
+    expect(out).toEqual(['h', 'ello']);
+    vi.advanceTimersByTime(BATCH_INTERVAL_MS);
+    expect(out).toEqual(['h', 'ello', '!']);
   });
 
   it('sends at once when a batch reaches its size limit', () => {
@@ -42,15 +54,17 @@ describe('OutputBatcher', () => {
 
   it('at the end sends what is pending, an unfinished character as U+FFFD', () => {
     batcher.write(Buffer.from('ok'));
+    batcher.write(Buffer.from('go'));
     batcher.write(Buffer.from('😀', 'utf8').subarray(0, 2));
     batcher.end();
-    expect(out).toEqual(['ok\uFFFD']);
+    expect(out).toEqual(['ok', 'go\uFFFD']);
   });
 
   it('sends nothing after dispose', () => {
+    batcher.write(Buffer.from('first'));
     batcher.write(Buffer.from('late'));
     batcher.dispose();
     vi.advanceTimersByTime(BATCH_INTERVAL_MS * 2);
-    expect(out).toEqual([]);
+    expect(out).toEqual(['first']);
   });
 });

@@ -2,8 +2,8 @@ import { StringDecoder } from 'node:string_decoder';
 
 /**
  * Hyper batches pty output for 16 ms or 200 KB: one message per frame keeps IPC and the renderer from drowning in
- * thousands of tiny chunks when a program floods the terminal, while a lone keystroke echo still arrives within a
- * frame.
+ * thousands of tiny chunks when a program floods the terminal. The first read after a quiet spell goes out at
+ * once (a keystroke's echo should not wait for a timer); reads that follow within the interval are batched.
  */
 export const BATCH_INTERVAL_MS = 16;
 /** Flushing early at this size bounds a message (and the renderer's single write) to about 200 KB of text. */
@@ -18,6 +18,8 @@ export class OutputBatcher {
   private pending: string[] = [];
   private pendingChars = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** While true, output arrived recently: gather reads until the timer flushes them. */
+  private throttling = false;
 
   constructor(
     private readonly onFlush: (data: string) => void,
@@ -32,13 +34,30 @@ export class OutputBatcher {
     this.pending.push(text);
     this.pendingChars += text.length;
     if (this.pendingChars >= this.maxChars) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+    else if (!this.throttling) {
+      this.flush();
+      this.throttle();
+    } else this.timer ??= setTimeout(() => this.onInterval(), this.intervalMs);
     return text.length;
   }
 
-  flush(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+  private throttle(): void {
+    this.throttling = true;
+    this.timer ??= setTimeout(() => this.onInterval(), this.intervalMs);
+  }
+
+  /** End of an interval: send what gathered; a quiet interval ends the throttle, so the next read goes at once. */
+  private onInterval(): void {
     this.timer = undefined;
+    if (this.pendingChars === 0) {
+      this.throttling = false;
+      return;
+    }
+    this.flush();
+    this.throttle();
+  }
+
+  flush(): void {
     if (this.pendingChars === 0) return;
     const data = this.pending.join('');
     this.pending = [];
@@ -59,6 +78,7 @@ export class OutputBatcher {
   dispose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.throttling = false;
     this.pending = [];
     this.pendingChars = 0;
   }

@@ -94,12 +94,14 @@ describe('PtyHost', () => {
     const pty = create();
     pty.output('a');
     pty.output('b');
-    vi.advanceTimersByTime(BATCH_INTERVAL_MS);
     pty.output('c');
+    vi.advanceTimersByTime(BATCH_INTERVAL_MS);
+    pty.output('d');
     pty.exit(0);
     expect(sent.slice(1)).toEqual([
-      { type: 'data', id: 'pty-1', data: 'ab' },
-      { type: 'data', id: 'pty-1', data: 'c' },
+      { type: 'data', id: 'pty-1', data: 'a' },
+      { type: 'data', id: 'pty-1', data: 'bc' },
+      { type: 'data', id: 'pty-1', data: 'd' },
       { type: 'exit', id: 'pty-1', exitCode: 0 },
     ]);
   });

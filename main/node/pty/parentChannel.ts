@@ -19,7 +19,7 @@ interface ElectronParentPort {
 
 type HostProcessLike = NodeJS.Process & { parentPort?: ElectronParentPort };
 
-export function parentChannel(proc: HostProcessLike = process): ParentChannel | undefined {
+export function parentChannel(proc: HostProcessLike = process as HostProcessLike): ParentChannel | undefined {
   const port = proc.parentPort;
   if (port && typeof port.postMessage === 'function') {
     return {

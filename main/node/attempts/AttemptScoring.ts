@@ -1,0 +1,74 @@
+import type { ScoreRow } from '../../common/attempt';
+import type { Clock, Logger } from '../../common/clock';
+import { RedeskError } from '../../common/errors';
+import { normalizeScore } from '../../common/scoreMath';
+import type { EnvSource, LoadedEnv, Scorer } from '../contracts';
+import type { AttemptStore } from './AttemptStore';
+import type { AttemptFile } from './attemptState';
+import { iso, type Live } from './liveAttempt';
+import { runScorerSafely } from './runScorerSafely';
+
+export interface AttemptScoringDeps {
+  envs: EnvSource;
+  scorer: Scorer;
+  store: AttemptStore;
+  clock: Clock;
+  logger: Logger;
+  /** Aborted when the service closes: runs in flight stop and log nothing. */
+  signal: AbortSignal;
+  /** Saves a changed state.json (the calibrated baseline). */
+  persist: (file: AttemptFile) => Promise<void>;
+}
+
+/** One scorer run on an attempt's workspace, turned into a score-log row that is on disk before it is returned. */
+export class AttemptScoring {
+  constructor(private readonly d: AttemptScoringDeps) {}
+
+  /** Call inside live.scoreQ: row numbers follow the order of the log. */
+  async scoreAndLog(live: Live, elapsedMs: number): Promise<ScoreRow> {
+    const id = live.file.id;
+    const env = await this.envFor(live).catch((e: unknown) =>
+      e instanceof RedeskError ? e : new RedeskError('ENV_NOT_FOUND', String((e as Error)?.message ?? e)),
+    );
+    const result = await runScorerSafely({ scorer: this.d.scorer, env, paths: this.d.store.paths(id), clock: this.d.clock, signal: this.d.signal });
+    if (live.file.score.baseline === 'calibrated' && !live.file.baseline && result.baseline) {
+      // The first calibration measured on this machine is the attempt's baseline from then on.
+      const b = result.baseline;
+      await live.stateQ.run(async () => {
+        const draft = structuredClone(live.file);
+        draft.baseline = { start: b.start, reference: b.reference, source: 'calibrated' };
+        await this.d.persist(draft);
+        live.file = draft;
+      });
+    }
+    const baseline = live.file.baseline;
+    const row: ScoreRow = {
+      n: live.rows.length + 1,
+      score: result.score,
+      normalized: normalizeScore(result.score, baseline?.start, baseline?.reference),
+      message: result.message,
+      details: result.details ?? {},
+      // Whole milliseconds: the monotonic clock has sub-millisecond digits no reader needs.
+      elapsedMs: Math.round(elapsedMs),
+      wall: iso(this.d.clock.wallMs()),
+      durationMs: Math.round(result.durationMs),
+      ...(result.errorCode ? { errorCode: result.errorCode } : {}),
+    };
+    await this.d.store.appendScore(id, row);
+    live.rows.push(row);
+    this.d.logger.info(`attempt ${id}: score #${row.n} = ${String(row.score)}`, { errorCode: row.errorCode });
+    return row;
+  }
+
+  /** The env as loaded for this attempt, once; a failed load is retried next time. */
+  private envFor(live: Live): Promise<LoadedEnv> {
+    live.env ??= this.d.envs.load(live.file.envId, live.file.variant).then((env) => {
+      if (env.scorerHash !== live.file.scorerHash) {
+        this.d.logger.warn(`attempt ${live.file.id}: the scorer changed since the attempt started (hash ${live.file.scorerHash} -> ${env.scorerHash})`);
+      }
+      return env;
+    });
+    live.env.catch(() => (live.env = undefined));
+    return live.env;
+  }
+}

@@ -1,0 +1,135 @@
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { EnvDetail, EnvSummary } from '../../common/api';
+import type { EnvSpec } from '../../common/envSchema';
+import { RedeskError, isRedeskError } from '../../common/errors';
+import type { EnvSource, LoadedEnv } from '../contracts';
+import { defaultVariantName, variantNames } from './applyVariant';
+import type { AssetHashCache } from './assets';
+import { EnvInvalidError } from './EnvInvalidError';
+import { inspectEnvDir, loadEnvDir, throwIssues } from './loadEnvDir';
+import { readEnvJson } from './readEnvJson';
+
+export interface EnvRegistryOptions {
+  /** Folders that contain environment folders (the repo's envs/, the user's imported envs); earlier ones win ties. */
+  dirs: string[];
+}
+
+interface Found {
+  dir: string;
+  id: string;
+  spec?: EnvSpec;
+  error?: EnvSummary['error'];
+  /** Another folder earlier in `dirs` has the same id; this one is listed but never loaded. */
+  shadowedBy?: string;
+}
+
+/** Environments found in folders of environment folders. Rescans on each call, so imports show up at once. */
+export class EnvRegistry implements EnvSource {
+  private readonly dirs: string[];
+  private readonly assetHashes: AssetHashCache = new Map();
+
+  constructor(opts: EnvRegistryOptions) {
+    this.dirs = opts.dirs.map((d) => resolve(d));
+  }
+
+  /** Every environment folder, broken ones included (with `error`), sorted by id. */
+  async list(): Promise<EnvSummary[]> {
+    const found = await this.scan();
+    return found.map(summarize).sort((a, b) => a.id.localeCompare(b.id) || a.dir.localeCompare(b.dir));
+  }
+
+  /** The environment with its default variant and instructions; a broken one throws its load error. */
+  async get(envId: string): Promise<EnvDetail> {
+    const env = await loadEnvDir(await this.find(envId), undefined, { assets: 'size' });
+    return {
+      ...summarize({ dir: env.dir, id: env.spec.id, spec: env.spec }),
+      instructionsMarkdown: env.instructionsMarkdown,
+      envHash: env.envHash,
+    };
+  }
+
+  /** Validated, with the variant applied and every asset hashed (hashes are remembered while files are unchanged). */
+  async load(envId: string, variant?: string): Promise<LoadedEnv> {
+    return loadEnvDir(await this.find(envId), variant, { assets: 'hash', cache: this.assetHashes });
+  }
+
+  private async find(envId: string): Promise<string> {
+    const found = await this.scan();
+    const match = found.find((f) => f.id === envId && f.shadowedBy === undefined);
+    if (match) return match.dir;
+    const known = [...new Set(found.map((f) => f.id))].sort();
+    throw new RedeskError('ENV_NOT_FOUND', `No environment "${envId}". Known: ${known.length ? known.join(', ') : 'none'}.`, {
+      hint: `Run "redesk env list" to see them; environments are read from ${this.dirs.join(', ')}.`,
+      where: envId,
+    });
+  }
+
+  private async scan(): Promise<Found[]> {
+    const found: Found[] = [];
+    const owner = new Map<string, string>();
+    for (const parent of this.dirs) {
+      for (const dir of await envFolders(parent)) {
+        const entry = await describe(dir);
+        const first = owner.get(entry.id);
+        if (first === undefined) {
+          owner.set(entry.id, dir);
+        } else {
+          entry.shadowedBy = first;
+          entry.error ??= {
+            code: 'ENV_INVALID',
+            message: `Environment id "${entry.id}" is also in ${first}, which is the one used; rename or remove this copy.`,
+          };
+        }
+        found.push(entry);
+      }
+    }
+    return found;
+  }
+}
+
+/** Subfolders holding an env.json; a missing parent folder has none. */
+async function envFolders(parent: string): Promise<string[]> {
+  const entries = await readdir(parent, { withFileTypes: true }).catch(() => []);
+  const out: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const dir = join(parent, entry.name);
+    const isDir = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(dir).catch(() => undefined))?.isDirectory());
+    if (isDir && existsSync(join(dir, 'env.json'))) out.push(dir);
+  }
+  return out.sort();
+}
+
+/** A quick look: schema, default variant, files, asset sizes; no hashing. */
+async function describe(dir: string): Promise<Found> {
+  let spec: EnvSpec | undefined;
+  try {
+    spec = await readEnvJson(dir);
+    const env = await inspectEnvDir(dir, undefined, { assets: 'size' });
+    throwIssues(env.dir, env.issues);
+    return { dir, id: spec.id, spec: env.spec };
+  } catch (e) {
+    const error = isRedeskError(e)
+      ? { code: e.code, message: e.message, ...(e instanceof EnvInvalidError ? { issues: e.issues } : {}) }
+      : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+    return { dir, id: spec?.id ?? basename(dir), spec, error };
+  }
+}
+
+function summarize(f: Found): EnvSummary {
+  const s = f.spec;
+  const summary: EnvSummary = {
+    id: f.id,
+    version: s?.version ?? '',
+    title: s?.title ?? f.id,
+    dir: f.dir,
+    timeLimitMinutes: s?.timeLimitMinutes ?? 0,
+    variants: s ? variantNames(s) : [],
+    defaultVariant: s ? defaultVariantName(s) : '',
+    hardware: s?.hardware ?? { gpus: 0, gpuMemoryGiB: 0, cpus: 1, ramGiB: 1, diskGiB: 1 },
+  };
+  if (f.error) summary.error = f.error;
+  return summary;
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// `npm run bench`: prints every figure the issues ask for, with its goal. Builds first when dist/ is missing.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+if (!existsSync(join(root, 'dist', 'renderer', 'index.html'))) {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+}
+const only = process.argv[2];
+console.log(`redesk bench, ${new Date().toISOString()}, node ${process.version}`);
+if (!only || only === 'ui') {
+  console.log('\n== browser mode (issue 2)');
+  const { benchUi, printUi } = await import(pathToFileURL(join(root, 'scripts/bench/ui.mjs')).href);
+  printUi(await benchUi());
+}
+if ((!only || only === 'trajectory') && existsSync(join(root, 'scripts/bench/trajectory.mjs'))) {
+  console.log('\n== trajectory (issue 3)');
+  execFileSync(process.execPath, [join(root, 'scripts/bench/trajectory.mjs')], { stdio: 'inherit' });
+}
