@@ -4,12 +4,12 @@
  * memory and queues. VS Code uses 100,000/5,000; measured here (npm run bench) that leaves xterm idle while acks
  * travel back, at a quarter of its speed. Half a megabyte in flight costs a few MB at most.
  */
-export const HIGH_WATERMARK_CHARS = 500_000;
+export const HIGH_WATERMARK_CHARS = 2_000_000;
 /**
  * Resume while the renderer still has half the window queued: the ack round trip and the next batch then overlap
  * its parsing, so the pipe never runs dry, and the gap to the high mark keeps a flood from toggling on every ack.
  */
-export const LOW_WATERMARK_CHARS = 250_000;
+export const LOW_WATERMARK_CHARS = 1_000_000;
 
 /**
  * Counts characters sent to the client and not yet acknowledged, and pauses/resumes the source across the
