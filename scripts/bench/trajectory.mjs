@@ -10,6 +10,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
@@ -81,7 +82,7 @@ async function appendThroughput(n) {
     const t0 = performance.now();
     for (let i = 0; i < n; i += SLICE) {
       for (let j = i; j < Math.min(n, i + SLICE); j++) log.append('pty', 'pty.output', { ptyId: 'p1', data: `echo ${j}\r\n` }, j);
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
     }
     await log.flush();
     const s = (performance.now() - t0) / 1000;
