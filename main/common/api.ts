@@ -3,6 +3,7 @@
  * WebSocket (main/cli/serve). The renderer's api client is the only code that calls it from the UI.
  */
 import type { AttemptInfo, AttemptSummary, PreflightReport, ScoreRow } from './attempt';
+import type { EventRecord } from './events/record';
 
 export interface EnvSummary {
   id: string;
@@ -46,6 +47,71 @@ export interface PtyCreateOptions {
   rows: number;
 }
 
+/**
+ * A record the renderer makes (editor, focus, paste, idle, notes). The host stamps seq, t, wall and prev, redacts
+ * secrets and writes it; `kind` starts with `src.` as every record's does.
+ */
+export interface ClientEvent {
+  src: 'editor' | 'app';
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+/** The trajectory's state for the "saved" indicator: what is on disk, not what is in memory. */
+export interface LogStatus {
+  attemptId: string;
+  lastSeq: number;
+  durableSeq: number;
+  checkpointSeq: number;
+  /** Set while the disk refuses writes (DISK_FULL): the tail is kept in memory and retried. */
+  writeError?: { code: string; message: string; pendingRecords: number };
+}
+
+/** What the app records, shown to the expert before an attempt starts. */
+export interface RecordingPolicy {
+  recorded: { what: string; detail: string }[];
+  notRecorded: string[];
+  /** Names of the secrets the environment hands out; their values are replaced by salted digests. */
+  secrets: string[];
+}
+
+/** A trajectory opened for replay. */
+export interface ReplayInfo {
+  replayId: string;
+  attemptId: string;
+  envId: string;
+  durationMs: number;
+  records: number;
+  terminals: { ptyId: string; cols: number; rows: number; firstT: number }[];
+  files: string[];
+  /** Timeline markers: scores, pauses, pastes, focus losses, idle spans, notes, recoveries, submit. */
+  markers: { t: number; kind: string; label: string; endT?: number }[];
+  /** Score-over-time points for the scrubber's chart. */
+  scores: { t: number; score: number | null; normalized: number | null }[];
+  verify: { ok: boolean; message: string };
+}
+
+/** The state at one moment: enough to paint every pane without replaying from the start. */
+export interface ReplayFrame {
+  t: number;
+  /** Each terminal's screen and scrollback, serialized (xterm escape sequences), to write into a fresh xterm. */
+  terminals: { ptyId: string; cols: number; rows: number; serialized: string }[];
+  /** Every file the editor or the file watcher knew, with its content at t where it is known. */
+  files: { path: string; content: string | null; sha256?: string }[];
+  activeFile?: string;
+  /** Keys typed in the last few seconds before t, for the overlay. */
+  recentKeys: { t: number; text: string }[];
+}
+
+export interface ReplayHit {
+  t: number;
+  seq: number;
+  where: 'terminal-output' | 'terminal-input' | 'editor';
+  ptyId?: string;
+  path?: string;
+  excerpt: string;
+}
+
 /** Request/response methods. Every method is async and takes and returns JSON. */
 export interface RedeskApi {
   appInfo(): Promise<{ version: string; dataDir: string; mode: 'electron' | 'browser' | 'cli' }>;
@@ -72,6 +138,22 @@ export interface RedeskApi {
   /** The renderer acknowledges characters it has written to xterm (flow control). */
   ptyAck(ptyId: string, chars: number): Promise<void>;
   ptyKill(ptyId: string): Promise<void>;
+
+  /** What will be recorded for this environment (shown before Start). */
+  recordingPolicy(envId: string): Promise<RecordingPolicy>;
+  /** Renderer-side records (editor changes, focus, pastes, idle, notes), batched. */
+  recordEvents(attemptId: string, events: ClientEvent[]): Promise<LogStatus>;
+  logStatus(attemptId: string): Promise<LogStatus>;
+  /** The live record, for the panel that shows it during the attempt. */
+  logTail(attemptId: string, opts?: { afterSeq?: number; limit?: number }): Promise<EventRecord[]>;
+
+  /** Opens an attempt (by id or folder path) for replay. */
+  replayOpen(source: string): Promise<ReplayInfo>;
+  replayFrame(replayId: string, t: number): Promise<ReplayFrame>;
+  /** Records in [fromT, toT), for playing forward from a frame. */
+  replayRange(replayId: string, fromT: number, toT: number, limit?: number): Promise<EventRecord[]>;
+  replaySearch(replayId: string, query: string, opts?: { regex?: boolean; limit?: number }): Promise<ReplayHit[]>;
+  replayClose(replayId: string): Promise<void>;
 }
 
 export type ApiMethod = keyof RedeskApi;
@@ -97,6 +179,15 @@ export const API_METHODS: readonly ApiMethod[] = [
   'ptyResize',
   'ptyAck',
   'ptyKill',
+  'recordingPolicy',
+  'recordEvents',
+  'logStatus',
+  'logTail',
+  'replayOpen',
+  'replayFrame',
+  'replayRange',
+  'replaySearch',
+  'replayClose',
 ] as const;
 
 /** Events pushed from the services to every connected client. */
@@ -106,6 +197,8 @@ export interface ApiEvents {
   'attempt.changed': AttemptInfo;
   'attempt.warning': { attemptId: string; minutesLeft: number };
   'fs.changed': { attemptId: string; path: string; kind: 'add' | 'change' | 'unlink' | 'addDir' | 'unlinkDir' };
+  /** The trajectory's durable position moved (throttled to a few per second) or the disk began or stopped failing. */
+  'log.status': LogStatus;
 }
 
 export type ApiEventName = keyof ApiEvents;
@@ -116,6 +209,7 @@ export const API_EVENTS: readonly ApiEventName[] = [
   'attempt.changed',
   'attempt.warning',
   'fs.changed',
+  'log.status',
 ] as const;
 
 /** Wire messages (WebSocket and IPC share the shapes). */
