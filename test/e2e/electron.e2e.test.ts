@@ -2,23 +2,14 @@
  * The Electron shell, where the Electron binary is installed (`npm run electron:install`; its download needs the
  * internet, so our build machines skip this file and test the same UI in browser mode).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { electronBinary } from '../../main/node/electronBinary';
 
 const root = join(__dirname, '..', '..');
-
-function electronBinary(): string | undefined {
-  try {
-    const p = createRequire(import.meta.url)('electron') as unknown;
-    return typeof p === 'string' && existsSync(p) ? p : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const binary = electronBinary();
 const reason = 'the Electron binary is not installed (npm run electron:install fetches it where the internet is reachable)';

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { defaultDataDir } from '../../node/appPaths';
+import { electronBinary } from '../../node/electronBinary';
 import { createServices } from '../../node/services';
 import { BrowserHost, isLoopback } from '../serve/BrowserHost';
 import { findChromium, openAppWindow } from '../openBrowser';
@@ -55,17 +54,6 @@ export async function serve(o: ServeOpts): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
-}
-
-/** The Electron binary, when the electron package has one (its download needs the internet). */
-export function electronBinary(): string | undefined {
-  try {
-    const require = createRequire(import.meta.url);
-    const p = require('electron') as unknown as string;
-    return typeof p === 'string' && existsSync(p) ? p : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export function registerServeCommands(program: Command, root: string): void {
