@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { atomicWrite, syncDir } from '../store/atomicWrite';
 
 /** An open log file written at explicit positions, so a retried write lands on the same bytes. */
 export interface LogFile {
@@ -60,32 +59,6 @@ export const nodeLogFs: LogFs = {
       close: () => fh.close(),
     };
   },
-  writeFileAtomic: async (path, data) => {
-    const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-    try {
-      const fh = await open(tmp, 'wx', 0o644);
-      try {
-        await fh.writeFile(data);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, path);
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    }
-    await nodeLogFs.syncDir(dirname(path));
-  },
-  syncDir: async (dir) => {
-    let fh;
-    try {
-      fh = await open(dir, 'r');
-      await fh.sync();
-    } catch {
-      // Windows cannot open or fsync a folder; NTFS journals the entry itself.
-    } finally {
-      await fh?.close().catch(() => undefined);
-    }
-  },
+  writeFileAtomic: (path, data) => atomicWrite(path, data),
+  syncDir,
 };
