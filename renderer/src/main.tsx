@@ -8,13 +8,18 @@ import { loadAttempts, loadEnvs } from './actions/home';
 import { openAttemptView } from './actions/attempt';
 import { attemptIdFromHash } from './lib/hashRoute';
 import { installBenchHooks } from './debug/benchHooks';
+import { installRecording } from './recording/installRecording';
+import { openReplayView, replayIdFromHash } from './replay/replayActions';
 
 installEvents();
+installRecording();
 installShortcuts();
 installBenchHooks();
 
 const attemptId = attemptIdFromHash();
+const replayId = replayIdFromHash();
 if (attemptId) void openAttemptView(attemptId);
+else if (replayId) void openReplayView(replayId);
 void loadEnvs();
 void loadAttempts();
 

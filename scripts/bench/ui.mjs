@@ -66,6 +66,7 @@ export async function benchUi() {
     results.startToInteractiveMs = performance.now() - t0;
 
     await page.getByTestId('env-card-prefix_sum_mini').click();
+    await page.getByTestId('consent').check();
     await page.getByTestId('start-attempt').click();
     await page.getByTestId('terminal-1').waitFor();
     await page.waitForFunction(() => /#\/attempt\//.test(location.hash));

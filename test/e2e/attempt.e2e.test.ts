@@ -91,6 +91,8 @@ describe('browser mode', () => {
     await page.goto(url);
     await page.getByTestId('env-card-prefix_sum_mini').click();
     await expect.poll(() => page.getByTestId('preflight-status').textContent(), { timeout: 60_000 }).toBe('READY');
+    // Start waits until the expert has read what is recorded.
+    await page.getByTestId('consent').check();
     await shot('1-home');
 
     await page.getByTestId('start-attempt').click();

@@ -8,6 +8,7 @@ import { pushToast, reportError } from './toasts';
 import { restoreTerminals } from './terminals';
 import { writeHash } from '../lib/hashRoute';
 import { isDirty, openFilesOf } from '../editor/models';
+import { flushRecording } from '../recording/session';
 
 /** Takes a fresh AttemptInfo as the truth; the clock extrapolates from the moment it arrived. */
 export function setAttempt(info: AttemptInfo): void {
@@ -87,6 +88,7 @@ export async function score(): Promise<void> {
   if (!current || getState().scoring || !isActive(current.state)) return;
   setState({ scoring: true });
   try {
+    await flushRecording(current.id);
     const row = await api.attemptScore(current.id);
     const now = getState().attempt;
     if (now?.id === current.id) setState({ attempt: mergeRow(now, row) });
@@ -112,6 +114,7 @@ export async function submit(): Promise<void> {
   if (!current || getState().submitting) return;
   setState({ submitting: true });
   try {
+    await flushRecording(current.id);
     setAttempt(await api.attemptSubmit(current.id));
     const t0 = Date.now();
     while (Date.now() - t0 < FINAL_POLL_LIMIT_MS) {
@@ -132,6 +135,7 @@ export async function pause(reason: string): Promise<void> {
   const current = getState().attempt;
   if (!current) return;
   try {
+    await flushRecording(current.id);
     setAttempt(await api.attemptPause(current.id, reason));
   } catch (e) {
     reportError(e, 'Could not pause');

@@ -5,6 +5,7 @@ import { applyDiskContent, closeOpenFile, createOpenFile, getOpenFile, isDirty, 
 import { getState, setState } from '../store/store';
 import { INSTRUCTIONS_TAB, type EditorTab } from '../store/types';
 import { pushToast, reportError } from './toasts';
+import { recordOpenFile, recordSave } from '../recording/editorRecording';
 
 function patchTab(path: string, patch: Partial<EditorTab>): void {
   const tabs = getState().tabs;
@@ -30,7 +31,7 @@ export async function openFile(path: string): Promise<void> {
     try {
       const content = await api.fsRead(attempt.id, path);
       if (getState().attempt?.id !== attempt.id) return;
-      createOpenFile(attempt.id, path, content.content, content.sha256);
+      recordOpenFile(createOpenFile(attempt.id, path, content.content, content.sha256));
     } catch (e) {
       reportError(e, `Could not open ${path}`);
       return;
@@ -51,12 +52,15 @@ export async function saveFile(path: string, force = false): Promise<void> {
   const version = file.model.getAlternativeVersionId();
   const content = file.model.getValue();
   file.saving = true;
+  const saved = recordSave(file);
   try {
     const res = await api.fsWrite(attempt.id, path, content);
+    saved.done(res);
     file.savedVersionId = version;
     file.diskSha = res.sha256;
     patchTab(path, { dirty: isDirty(file), disk: 'same' });
   } catch (e) {
+    saved.failed();
     reportError(e, `Could not save ${path}`);
   } finally {
     file.saving = false;

@@ -2,6 +2,7 @@ import { api } from '../api/client';
 import { getState, resetAttemptSlices, setState } from '../store/store';
 import { openAttemptView } from './attempt';
 import { reportError } from './toasts';
+import { ApiError } from '../api/ApiError';
 import { stashTerminals } from './terminals';
 import { writeHash } from '../lib/hashRoute';
 
@@ -30,7 +31,18 @@ export async function loadAttempts(): Promise<void> {
 
 export async function selectEnv(envId: string): Promise<void> {
   setState({ selectedEnvId: envId });
-  await runPreflight(envId);
+  await Promise.all([runPreflight(envId), loadRecordingPolicy(envId)]);
+}
+
+/** The privacy notice shown before Start. A failure is shown in the notice itself rather than as a toast. */
+export async function loadRecordingPolicy(envId: string): Promise<void> {
+  try {
+    const policy = await api.recordingPolicy(envId);
+    setState({ policies: { ...getState().policies, [envId]: policy } });
+  } catch (e) {
+    const { code, message } = ApiError.from(e);
+    setState({ policies: { ...getState().policies, [envId]: { error: { code, message } } } });
+  }
 }
 
 export async function runPreflight(envId: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { TerminalTab } from '../store/types';
 import { TerminalSession } from '../terminal/TerminalSession';
 import { sessionOf, terminalsOf } from '../terminal/terminalRegistry';
 import { reportError } from './toasts';
+import { recordPaste } from '../recording/editorRecording';
 
 function patchTerminal(attemptId: string, n: number, patch: Partial<TerminalTab>): void {
   const saved = terminalsOf(attemptId);
@@ -23,6 +24,7 @@ export function newTerminal(): void {
     onPty: (ptyId) => patchTerminal(attemptId, n, { ptyId }),
     onExit: (exitCode) => patchTerminal(attemptId, n, { exitCode }),
     onError: (e) => reportError(e, `Terminal ${n}`),
+    onPaste: (text, ptyId) => recordPaste(attemptId, { target: 'terminal', ptyId }, text),
   });
   saved.sessions.set(n, session);
   const terminals = [...getState().terminals, { n }];

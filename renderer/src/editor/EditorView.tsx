@@ -6,6 +6,7 @@ import { syncDirty } from '../actions/editor';
 import { monaco } from './monacoSetup';
 import { getOpenFile, type OpenFile } from './models';
 import { setActiveEditor } from './activeEditor';
+import { recordEditorView } from '../recording/editorRecording';
 
 /**
  * One Monaco editor for the attempt; file tabs swap its model and view state, the way VS Code does, rather than
@@ -40,8 +41,10 @@ export function EditorView() {
     const sub = editor.onDidChangeModelContent(() => {
       if (shownRef.current) syncDirty(shownRef.current);
     });
+    const stopRecording = recordEditorView(editor);
     return () => {
       sub.dispose();
+      stopRecording();
       setActiveEditor(null);
       if (shownRef.current) shownRef.current.viewState = editor.saveViewState();
       shownRef.current = null;

@@ -9,6 +9,7 @@ import type {
   EditorSlice,
   EnvSlice,
   NavSlice,
+  PolicySlice,
   PreflightSlice,
   TerminalSlice,
   ToastSlice,
@@ -24,6 +25,8 @@ export const navSlice = (): NavSlice => ({ view: { kind: 'home' } });
 export const envSlice = (): EnvSlice => ({ envs: null, selectedEnvId: null });
 
 export const preflightSlice = (): PreflightSlice => ({ preflight: {}, preflightLoading: {} });
+
+export const policySlice = (): PolicySlice => ({ policies: {} });
 
 export const attemptsSlice = (): AttemptsSlice => ({ attempts: null });
 

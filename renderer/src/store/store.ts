@@ -6,11 +6,13 @@ import {
   editorSlice,
   envSlice,
   navSlice,
+  policySlice,
   preflightSlice,
   terminalSlice,
   toastSlice,
 } from './slices';
 import type { StoreState } from './types';
+import { replaySlice } from '../replay/replaySlice';
 
 /** The one store. Components read it with one selector per value: `useStore((s) => s.attempt)`. */
 export const useStore = create<StoreState>()(() => ({
@@ -18,11 +20,13 @@ export const useStore = create<StoreState>()(() => ({
   ...navSlice(),
   ...envSlice(),
   ...preflightSlice(),
+  ...policySlice(),
   ...attemptsSlice(),
   ...currentSlice(),
   ...editorSlice(),
   ...terminalSlice(),
   ...toastSlice(),
+  ...replaySlice(),
 }));
 
 export const getState = useStore.getState;

@@ -1,8 +1,9 @@
-import type { EnvDetail, EnvSummary, FileEntry } from '../../../main/common/api';
+import type { EnvDetail, EnvSummary, FileEntry, RecordingPolicy } from '../../../main/common/api';
 import type { AttemptInfo, AttemptSummary, PreflightReport } from '../../../main/common/attempt';
 import type { ConnectionState } from '../api/WsRpc';
+import type { ReplaySlice } from '../replay/replaySlice';
 
-export type View = { kind: 'home' } | { kind: 'attempt'; attemptId: string };
+export type View = { kind: 'home' } | { kind: 'attempt'; attemptId: string } | { kind: 'replay'; attemptId: string };
 
 export interface Toast {
   id: number;
@@ -51,6 +52,11 @@ export interface PreflightSlice {
   preflightLoading: Record<string, boolean>;
 }
 
+/** What each environment's attempts record, shown before Start; an error when the host could not say. */
+export interface PolicySlice {
+  policies: Record<string, RecordingPolicy | { error: { code: string; message: string } }>;
+}
+
 export interface AttemptsSlice {
   attempts: AttemptSummary[] | null;
 }
@@ -85,8 +91,10 @@ export type StoreState = ConnectionSlice &
   NavSlice &
   EnvSlice &
   PreflightSlice &
+  PolicySlice &
   AttemptsSlice &
   CurrentSlice &
   EditorSlice &
   TerminalSlice &
-  ToastSlice;
+  ToastSlice &
+  ReplaySlice;

@@ -12,6 +12,8 @@ export interface TerminalSessionEvents {
   onPty(ptyId: string): void;
   onExit(exitCode: number): void;
   onError(e: unknown): void;
+  /** Text pasted into this terminal (it also reaches the pty as input); ptyId is unset before the shell exists. */
+  onPaste(text: string, ptyId: string | undefined): void;
 }
 
 /** Resizes settle while a splitter is dragged; the pty (and the program in it) hears only the last size. */
@@ -56,6 +58,16 @@ export class TerminalSession {
     });
     this.term.loadAddon(this.fit);
     this.term.onData((data) => this.input(data));
+    // xterm takes pastes from the clipboard event on its textarea; listening in the capture phase on our own
+    // element sees the same text without depending on xterm's bracketed-paste handling.
+    this.element.addEventListener(
+      'paste',
+      (e) => {
+        const text = e.clipboardData?.getData('text/plain');
+        if (text) this.events.onPaste(text, this.ptyId);
+      },
+      true,
+    );
   }
 
   /** Puts the terminal into a container on screen; the first time, opens xterm and starts the pty. */

@@ -5,6 +5,7 @@ import { Clock } from './Clock';
 import { PauseControls } from './PauseControls';
 import { ScoreButton } from './ScoreButton';
 import { SubmitButton } from './SubmitButton';
+import { SavedIndicator } from './SavedIndicator';
 
 export function AttemptHeader() {
   const attempt = useStore((s) => s.attempt)!;
@@ -22,6 +23,7 @@ export function AttemptHeader() {
         {attempt.practice && <span className="muted small">practice</span>}
       </div>
       <div className="spacer" />
+      <SavedIndicator attemptId={attempt.id} />
       <Clock />
       {live && <PauseControls />}
       {live && <ScoreButton />}

@@ -10,6 +10,8 @@ import { ScorePanel } from './ScorePanel';
 import { FinalResult } from './FinalResult';
 import { PausedOverlay } from './PausedOverlay';
 import { VerticalSplit } from '../../components/VerticalSplit';
+import { NotesBox } from './NotesBox';
+import { LiveRecordPanel } from './LiveRecordPanel';
 
 /** While live, re-read the attempt now and then: the clock display extrapolates, this keeps it honest. */
 const RESYNC_MS = 30_000;
@@ -38,6 +40,8 @@ export function AttemptView() {
         <aside className="pane right">
           {done && <FinalResult />}
           <ScorePanel />
+          <NotesBox attemptId={attempt.id} live={live} />
+          <LiveRecordPanel attemptId={attempt.id} />
         </aside>
       </div>
     </div>

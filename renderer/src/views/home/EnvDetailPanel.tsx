@@ -1,11 +1,15 @@
+import { useState } from 'react';
 import type { EnvSummary } from '../../../../main/common/api';
 import { useStore } from '../../store/store';
 import { runPreflight, startAttempt } from '../../actions/home';
 import { Spinner } from '../../components/Spinner';
 import { PreflightChecks } from './PreflightChecks';
+import { RecordingPolicyPanel } from './RecordingPolicyPanel';
 import { formatMinutes } from '../../lib/time';
 
+/** Rendered with key={env.id}: consent is given per environment and never carried over to another. */
 export function EnvDetailPanel({ env }: { env: EnvSummary }) {
+  const [consent, setConsent] = useState(false);
   const report = useStore((s) => s.preflight[env.id]);
   const loading = useStore((s) => s.preflightLoading[env.id] ?? false);
   const starting = useStore((s) => s.starting);
@@ -16,26 +20,37 @@ export function EnvDetailPanel({ env }: { env: EnvSummary }) {
       <p className="muted">
         Time limit {formatMinutes(env.timeLimitMinutes)} · variant {env.defaultVariant}
       </p>
-      <div className="preflight-head">
-        <h3>Preflight</h3>
-        {loading ? (
-          <Spinner label="checking" />
-        ) : report ? (
-          <span className={`badge ${ready ? 'ok' : 'bad'}`} data-testid="preflight-status">
-            {ready ? 'READY' : 'NOT READY'}
-          </span>
-        ) : null}
-        <button className="link" onClick={() => void runPreflight(env.id)} disabled={loading}>
-          Check again
-        </button>
+      <div className="env-detail-grid">
+        <div>
+          <div className="preflight-head">
+            <h3>Preflight</h3>
+            {loading ? (
+              <Spinner label="checking" />
+            ) : report ? (
+              <span className={`badge ${ready ? 'ok' : 'bad'}`} data-testid="preflight-status">
+                {ready ? 'READY' : 'NOT READY'}
+              </span>
+            ) : null}
+            <button className="link" onClick={() => void runPreflight(env.id)} disabled={loading}>
+              Check again
+            </button>
+          </div>
+          {report && <PreflightChecks report={report} />}
+        </div>
+        <RecordingPolicyPanel envId={env.id} consent={consent} onConsent={setConsent} />
       </div>
-      {report && <PreflightChecks report={report} />}
       <div className="start-row">
         <button
           className="primary big"
           data-testid="start-attempt"
-          disabled={starting || !!env.error || !report}
-          title={report && !ready ? 'This machine does not meet the environment’s needs; scores may not be comparable.' : 'Start the clock'}
+          disabled={starting || !!env.error || !report || !consent}
+          title={
+            !consent
+              ? 'Read what is recorded and tick “I understand what is recorded” first.'
+              : report && !ready
+                ? 'This machine does not meet the environment’s needs; scores may not be comparable.'
+                : 'Start the clock'
+          }
           onClick={() => void startAttempt(env.id)}
         >
           {starting ? <Spinner label="starting" /> : null} Start attempt

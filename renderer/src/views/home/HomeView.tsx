@@ -22,7 +22,7 @@ export function HomeView() {
             {envs?.map((env) => <EnvCard key={env.id} env={env} selected={env.id === selectedEnvId} />)}
           </div>
         </section>
-        <section className="home-detail">{selected ? <EnvDetailPanel env={selected} /> : <p className="muted">Choose an environment.</p>}</section>
+        <section className="home-detail">{selected ? <EnvDetailPanel key={selected.id} env={selected} /> : <p className="muted">Choose an environment.</p>}</section>
       </main>
       <PastAttempts />
     </div>

@@ -1,5 +1,6 @@
 import { useStore } from '../../store/store';
 import { openAttemptView } from '../../actions/attempt';
+import { openReplayView } from '../../replay/replayActions';
 import { formatNormalized, formatRaw } from '../../lib/numbers';
 
 export function PastAttempts() {
@@ -18,6 +19,7 @@ export function PastAttempts() {
             <th>State</th>
             <th className="num">Final</th>
             <th className="num">Normalized</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -30,6 +32,22 @@ export function PastAttempts() {
               </td>
               <td className="num">{formatRaw(a.finalScore)}</td>
               <td className="num">{formatNormalized(a.normalizedScore)}</td>
+              <td>
+                {a.state !== 'ready' && (
+                  <button
+                    className="link"
+                    data-testid={`replay-${a.id}`}
+                    title="Replay the recorded trajectory"
+                    onKeyDown={(e) => e.stopPropagation()}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      void openReplayView(a.id);
+                    }}
+                  >
+                    Replay
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
