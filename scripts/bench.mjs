@@ -20,3 +20,7 @@ if ((!only || only === 'trajectory') && existsSync(join(root, 'scripts/bench/tra
   console.log('\n== trajectory (issue 3)');
   execFileSync(process.execPath, [join(root, 'scripts/bench/trajectory.mjs')], { stdio: 'inherit' });
 }
+if (!only || only === 'trajectory' || only === 'recording') {
+  console.log('\n== recording overhead on terminal throughput (issue 3)');
+  execFileSync(process.execPath, [join(root, 'scripts/bench/recording.mjs')], { stdio: 'inherit' });
+}

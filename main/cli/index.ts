@@ -4,6 +4,8 @@ import { packageRoot } from '../node/appPaths';
 import { appVersion } from '../node/services';
 import { registerAttemptCommands } from './commands/attemptCommands';
 import { registerEnvCommands } from './commands/envCommands';
+import { registerKeyCommands } from './commands/keyCommands';
+import { registerLogCommands } from './commands/logCommands';
 import { registerServeCommands } from './commands/serveCommands';
 
 const root = packageRoot();
@@ -17,5 +19,7 @@ program
 registerServeCommands(program, root);
 registerEnvCommands(program);
 registerAttemptCommands(program);
+registerLogCommands(program);
+registerKeyCommands(program);
 
 await program.parseAsync(process.argv);

@@ -37,9 +37,18 @@ describe('EnvSchema', () => {
     const r = EnvSchema.safeParse({ ...valid, starter: '../outside' });
     expect(formatIssues(r.error!).join()).toContain('starter');
   });
+  it('takes secrets as environment variable names, unique, and none by default', () => {
+    expect(EnvSchema.parse(valid).secrets).toEqual([]);
+    expect(EnvSchema.parse({ ...valid, secrets: [{ name: 'OPENAI_API_KEY', description: 'for the scaffold' }] }).secrets).toEqual([
+      { name: 'OPENAI_API_KEY', description: 'for the scaffold' },
+    ]);
+    expect(formatIssues(EnvSchema.safeParse({ ...valid, secrets: [{ name: 'not a name' }] }).error!).join()).toContain('secrets.0.name');
+    expect(formatIssues(EnvSchema.safeParse({ ...valid, secrets: [{ name: 'K_1' }, { name: 'K_1' }] }).error!).join()).toContain('unique');
+  });
   it('publishes a JSON Schema', () => {
     const schema = envJsonSchema() as { properties: Record<string, unknown>; required: string[] };
     expect(Object.keys(schema.properties)).toContain('scorer');
+    expect(Object.keys(schema.properties)).toContain('secrets');
     expect(schema.required).toContain('id');
   });
 });

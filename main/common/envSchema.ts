@@ -99,6 +99,17 @@ export const SubmissionSchema = z
   })
   .strict();
 
+/**
+ * A value the environment hands out (an API key, say): at attempt start the host's environment variable of this
+ * name is passed to the attempt's terminals, and its value is replaced by a salted digest in every record.
+ */
+export const SecretSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name (letters, digits and _)'),
+    description: z.string().optional(),
+  })
+  .strict();
+
 /** What a variant may change. */
 export const VariantSchema = z
   .object({
@@ -131,6 +142,11 @@ export const EnvSchema = z
     score: ScoreSpecSchema,
     assets: z.array(AssetSchema).default([]),
     submission: SubmissionSchema.default({ include: ['**/*'], exclude: [], maxFileBytes: 50 * 1024 * 1024 }),
+    /** Secrets the environment hands out; their values never reach the trajectory. */
+    secrets: z
+      .array(SecretSchema)
+      .default([])
+      .refine((l) => new Set(l.map((x) => x.name)).size === l.length, { message: 'secret names must be unique' }),
     variants: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), VariantSchema).default({}),
     defaultVariant: z.string().optional(),
   })
@@ -142,6 +158,7 @@ export type ScoreSpec = z.infer<typeof ScoreSpecSchema>;
 export type ScorerSpec = z.infer<typeof ScorerSchema>;
 export type HardwareSpec = z.infer<typeof HardwareSchema>;
 export type VariantSpec = z.infer<typeof VariantSchema>;
+export type SecretSpec = z.infer<typeof SecretSchema>;
 
 /** The JSON Schema published in resources/schemas/env.schema.json. */
 export function envJsonSchema(): unknown {

@@ -2,19 +2,29 @@
  * Composes the Node services into the one API every transport serves (in-process for the CLI, IPC under Electron,
  * the WebSocket in browser mode). Nothing here imports electron; the Electron shell passes its own HostSpawner.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RedeskApi } from '../common/api';
+import type { AttemptState } from '../common/attempt';
 import type { Clock, Logger } from '../common/clock';
 import { RedeskError } from '../common/errors';
 import { appPaths, type AppPaths } from './appPaths';
+import { AttemptActivity } from './attempts/AttemptActivity';
 import { AttemptService } from './attempts/AttemptService';
+import { recordingPolicy } from './attempts/recordingPolicy';
+import { TerminalRecorder } from './attempts/TerminalRecorder';
 import type { HostSpawner, PtyService } from './contracts';
 import { EnvRegistry } from './envs/EnvRegistry';
 import { runPreflight } from './envs/preflight';
 import { EventBus } from './EventBus';
+import { GpuSampler } from './os/GpuSampler';
+import { NetSampler } from './os/NetSampler';
+import type { Sampler } from './os/Sampler';
+import { shellLaunch } from './pty/shellLaunch';
 import { PtyHostClient } from './pty/PtyHostClient';
+import { replayApi } from './replay/replayApi';
+import { ReplayService } from './replay/ReplayService';
 import { ScorerRunner } from './scorer/ScorerRunner';
 import { DataDirLock } from './store/DataDirLock';
 import { writeShellTools } from './shellTools';
@@ -30,13 +40,27 @@ export interface ServicesOptions {
   spawner?: HostSpawner;
   /** What the lock file says about this host, so CLI commands can forward to it. */
   hostInfo?: { port: number; token: string };
+  /** Where the values of an env's secrets come from (the host's environment). */
+  hostEnv?: Record<string, string | undefined>;
+  /** The OS samplers a resident host runs for each running attempt (tests replace them). */
+  samplers?: SamplerFactory;
 }
+
+export type SamplerFactory = (attemptId: string, record: (kind: string, data: Record<string, unknown>) => void, logger: Logger) => Sampler[];
+
+/** Network up/down and GPU samples (main/node/os). */
+export const defaultSamplers: SamplerFactory = (_id, record, logger) => [
+  new NetSampler((r) => record('os.net', { ...r })),
+  new GpuSampler((r) => record('os.gpu', { ...r }), { logger }),
+];
 
 export interface Services {
   api: RedeskApi;
   events: EventBus;
   paths: AppPaths;
   attempts: AttemptService;
+  /** Workspace watchers and OS samplers of the attempts a resident host holds (absent in cli mode). */
+  activity?: AttemptActivity;
   lock: DataDirLock;
   /** Record where a browser-mode host listens, once it knows its port. */
   setHostInfo(info: { port: number; token: string }): Promise<void>;
@@ -61,6 +85,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const events = new EventBus();
   const envs = new EnvRegistry({ dirs: paths.envDirs });
   const scorer = new ScorerRunner({ logger });
+  const version = appVersion(paths.root);
+  const hostEnv = opts.hostEnv ?? process.env;
   const attempts = new AttemptService({
     dataDir: paths.dataDir,
     envs,
@@ -71,6 +97,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     // A resident host holds the clock with heartbeats; one-shot CLI commands leave it free-running.
     mode: opts.mode === 'cli' ? 'free' : 'held',
     preflight: (env) => runPreflight(env, { diskPath: paths.dataDir }),
+    appVersion: version,
+    hostEnv,
   });
   try {
     await attempts.init();
@@ -80,25 +108,40 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   }
 
   let pty: PtyService | undefined;
+  let terminals: TerminalRecorder | undefined;
   const ptys = (): PtyService => {
     if (!pty) {
       pty = new PtyHostClient({ entry: paths.ptyHostEntry, spawn: opts.spawner, logger });
       pty.onData((ptyId, data) => events.emit('pty.data', { ptyId, data }));
       pty.onExit((ptyId, exitCode, signal) => events.emit('pty.exit', { ptyId, exitCode, signal }));
+      terminals = new TerminalRecorder(pty, (id, src, kind, data) => attempts.record(id, src, kind, data), logger);
     }
     return pty;
   };
-  const watchers = new Map<string, () => void>();
-  const watchWorkspace = (attemptId: string) => {
-    if (watchers.has(attemptId)) return;
-    const ws = attempts.workspace(attemptId);
-    watchers.set(
-      attemptId,
-      ws.watch((change) => events.emit('fs.changed', { attemptId, path: change.path, kind: change.kind })),
-    );
-  };
 
-  const version = appVersion(paths.root);
+  // A resident host watches each attempt it holds while it runs; a one-shot command has nothing to watch.
+  let activity: AttemptActivity | undefined;
+  if (opts.mode !== 'cli') {
+    const samplers = opts.samplers ?? defaultSamplers;
+    const a = new AttemptActivity({
+      record: (id, src, kind, data, t) => attempts.record(id, src, kind, data, t),
+      timeOf: (id) => attempts.timeOf(id),
+      workspace: (id) => attempts.workspace(id),
+      onFileChange: (attemptId, c) => events.emit('fs.changed', { attemptId, path: c.path, kind: c.kind }),
+      samplers: (id, record) => samplers(id, record, logger),
+      logger,
+    });
+    events.on((name, payload) => {
+      if (name === 'attempt.changed') {
+        const info = payload as { id: string; state: AttemptState };
+        a.update(info.id, info.state);
+      }
+    });
+    for (const s of await attempts.list()) a.update(s.id, s.state);
+    activity = a;
+  }
+
+  const replays = new ReplayService({ attemptDir: async (id) => (await attempts.status(id)).dir, dataDir: paths.dataDir, logger });
   let toolsDir: string | undefined;
   const api: RedeskApi = {
     appInfo: async () => ({ version, dataDir: paths.dataDir, mode: opts.mode }),
@@ -116,10 +159,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       ptys().killAttempt(id);
       return info;
     },
-    fsList: async (id) => {
-      watchWorkspace(id);
-      return attempts.workspace(id).list();
-    },
+    fsList: (id) => attempts.workspace(id).list(),
     fsRead: (id, path) => attempts.workspace(id).read(path),
     fsWrite: async (id, path, content) => {
       const info = await attempts.status(id);
@@ -133,23 +173,37 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       if (info.state !== 'running' && info.state !== 'paused') {
         throw new RedeskError('ATTEMPT_BAD_STATE', `attempt ${id} is ${info.state}; terminals open only while it runs`);
       }
-      const ptyId = await ptys().create({
-        cwd: info.workspace,
-        cols: o.cols,
-        rows: o.rows,
-        attemptId: id,
-        env: {
-          REDESK_ATTEMPT_ID: id,
-          REDESK_DATA_DIR: paths.dataDir,
-          PATH: `${(toolsDir ??= await writeShellTools(paths.dataDir, paths.root))}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-        },
-      });
+      const env = {
+        // The env's secrets first: redesk's own variables cannot be overridden by a secret's name.
+        ...attempts.secretEnv(id),
+        REDESK_ATTEMPT_ID: id,
+        REDESK_DATA_DIR: paths.dataDir,
+        PATH: `${(toolsDir ??= await writeShellTools(paths.dataDir, paths.root))}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      };
+      const service = ptys();
+      const shell = shellLaunch({ baseEnv: process.env, env, exists: existsSync }).file;
+      const ptyId = await terminals!.create(id, { cols: o.cols, rows: o.rows, cwd: info.workspace, shell }, () =>
+        service.create({ cwd: info.workspace, cols: o.cols, rows: o.rows, attemptId: id, env }),
+      );
       return { ptyId };
     },
-    ptyInput: async (ptyId, data) => ptys().input(ptyId, data),
-    ptyResize: async (ptyId, cols, rows) => ptys().resize(ptyId, cols, rows),
+    ptyInput: async (ptyId, data) => {
+      ptys().input(ptyId, data);
+      terminals?.input(ptyId, data);
+    },
+    ptyResize: async (ptyId, cols, rows) => {
+      ptys().resize(ptyId, cols, rows);
+      terminals?.resized(ptyId, cols, rows);
+    },
     ptyAck: async (ptyId, chars) => ptys().ack(ptyId, chars),
     ptyKill: async (ptyId) => ptys().kill(ptyId),
+
+    recordingPolicy: async (envId) => recordingPolicy((await envs.spec(envId)).secrets.map((x) => x.name)),
+    recordEvents: (id, list) => attempts.recordEvents(id, list),
+    logStatus: (id) => attempts.logStatus(id),
+    logTail: (id, o) => attempts.logTail(id, o ?? {}),
+
+    ...replayApi(replays),
   };
 
   return {
@@ -157,14 +211,18 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     events,
     paths,
     attempts,
+    ...(activity ? { activity } : {}),
     lock,
     setHostInfo: (info) => lock.setHostInfo(info),
     dispose: async () => {
-      for (const stop of watchers.values()) stop();
-      watchers.clear();
+      activity?.dispose();
+      replays.dispose();
+      // The pty host reports every terminal as exited first, so the logs get their pty.exit before they close.
       await pty?.dispose();
+      terminals?.dispose();
       await attempts.dispose();
       await lock.release();
     },
   };
 }
+

@@ -65,6 +65,8 @@ export const KnownKinds = {
   /** The expert's notes box. */
   'app.note': z.object({ text: z.string() }),
   'app.submit': z.object({ reason: z.string().optional() }),
+  /** The clock ran out: the workspace is submitted as it stands (lateByMs: how late the host noticed). */
+  'app.expired': z.object({ timeLimitMs: z.number().positive(), lateByMs: z.number().nonnegative() }),
   /**
    * The log was reopened after a gap: the app crashed, was killed, or was closed. gapWallMs: wall time since the
    * last record kept; droppedTornBytes: bytes of a half-written last line that recovery cut off.

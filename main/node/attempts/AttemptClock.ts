@@ -146,6 +146,17 @@ export class AttemptClock {
     return r;
   }
 
+  /**
+   * Raises attempt time to at least `ms`: the trajectory holds records stamped up to there, so the clock reached it
+   * even if the heartbeat that would have saved it never ran (a kill between two heartbeats).
+   */
+  catchUp(ms: number): boolean {
+    this.fold();
+    if (!(ms > this.s.accumulatedMs)) return false;
+    this.s.accumulatedMs = ms;
+    return true;
+  }
+
   /** Stops for good (submit, expiry); `capMs` clamps attempt time to the limit when the clock ran past it. */
   stop(capMs?: number): FoldResult {
     const r = this.fold();

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { ScoreRow } from '../../common/attempt';
 import type { Clock, Logger } from '../../common/clock';
 import { RedeskError } from '../../common/errors';
 import { normalizeScore } from '../../common/scoreMath';
 import type { EnvSource, LoadedEnv, Scorer } from '../contracts';
+import { scoreResultData, type AppRecord } from './attemptRecords';
 import type { AttemptStore } from './AttemptStore';
 import type { AttemptFile } from './attemptState';
 import { iso, type Live } from './liveAttempt';
@@ -18,15 +20,24 @@ export interface AttemptScoringDeps {
   signal: AbortSignal;
   /** Saves a changed state.json (the calibrated baseline). */
   persist: (file: AttemptFile) => Promise<void>;
+  /** Writes records to the attempt's trajectory and makes them durable before resolving. */
+  record: (live: Live, records: AppRecord[]) => Promise<void>;
 }
 
 /** One scorer run on an attempt's workspace, turned into a score-log row that is on disk before it is returned. */
 export class AttemptScoring {
   constructor(private readonly d: AttemptScoringDeps) {}
 
-  /** Call inside live.scoreQ: row numbers follow the order of the log. */
-  async scoreAndLog(live: Live, elapsedMs: number): Promise<ScoreRow> {
+  /**
+   * Call inside live.scoreQ: row numbers follow the order of the log. The trajectory gets scorer.request before the
+   * run and scorer.result (the row) after it, under one id; `final` marks the scoring that follows submit or expiry.
+   */
+  async scoreAndLog(live: Live, elapsedMs: number, final = false): Promise<ScoreRow> {
     const id = live.file.id;
+    const n = live.rows.length + 1;
+    // Random bits: a run cut short by a quit leaves a request without a result, and the next run has the same n.
+    const requestId = `score-${n}-${randomBytes(3).toString('hex')}`;
+    await this.d.record(live, [{ src: 'scorer', kind: 'scorer.request', t: elapsedMs, data: { id: requestId, n, ...(final ? { final: true } : {}) } }]);
     const env = await this.envFor(live).catch((e: unknown) =>
       e instanceof RedeskError ? e : new RedeskError('ENV_NOT_FOUND', String((e as Error)?.message ?? e)),
     );
@@ -43,7 +54,7 @@ export class AttemptScoring {
     }
     const baseline = live.file.baseline;
     const row: ScoreRow = {
-      n: live.rows.length + 1,
+      n,
       score: result.score,
       normalized: normalizeScore(result.score, baseline?.start, baseline?.reference),
       message: result.message,
@@ -56,6 +67,7 @@ export class AttemptScoring {
     };
     await this.d.store.appendScore(id, row);
     live.rows.push(row);
+    await this.d.record(live, [{ src: 'scorer', kind: 'scorer.result', data: scoreResultData(requestId, row, final) }]);
     this.d.logger.info(`attempt ${id}: score #${row.n} = ${String(row.score)}`, { errorCode: row.errorCode });
     return row;
   }

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AttemptInfo } from '../../common/attempt';
-import { makeEnv, makeService, type ServiceKit } from './testKit';
+import { disposeServices, makeEnv, makeService, type ServiceKit } from './testKit';
+
+afterEach(() => disposeServices());
 
 const MIN = 60_000;
 const code = (p: Promise<unknown>) => p.then(() => 'no error', (e) => e.code);

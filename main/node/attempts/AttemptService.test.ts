@@ -1,9 +1,11 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AttemptInfo, ScoreRow } from '../../common/attempt';
 import { readJsonLines } from '../store/jsonLines';
-import { makeEnv, makeService, quietLogger } from './testKit';
+import { disposeServices, makeEnv, makeService, quietLogger } from './testKit';
+
+afterEach(() => disposeServices());
 
 const MIN = 60_000;
 const code = (p: Promise<unknown>) => p.then(() => 'no error', (e) => e.code);
@@ -17,7 +19,7 @@ describe('AttemptService: start', () => {
     expect(info.id).toMatch(/^tiny_env-20261130T010203-[0-9a-f]{4}$/);
     expect(info).toMatchObject({ state: 'running', elapsedMs: 0, remainingMs: 60 * MIN, clockRunning: true, baseline: { start: 10, reference: 2, source: 'fixed' } });
     expect(info.dir).toBe(join(k.dataDir, 'attempts', info.id));
-    expect((await readdir(info.dir)).sort()).toEqual(['scorer-cache', 'scores.jsonl', 'scratch', 'state.json', 'workspace']);
+    expect((await readdir(info.dir)).sort()).toEqual(['events', 'scorer-cache', 'scores.jsonl', 'scratch', 'state.json', 'workspace']);
     expect(await readFile(join(info.workspace, 'answer.txt'), 'utf8')).toBe('8\n');
     expect((await stat(join(info.workspace, 'run.sh'))).mode & 0o111).not.toBe(0);
     expect(await stateOf(info.dir)).toMatchObject({ state: 'running', envHash: 'env-hash', scorerHash: 'scorer-hash', clock: { running: true, mode: 'held' } });
@@ -34,6 +36,7 @@ describe('AttemptService: start', () => {
     const info = await svc.start('tiny_env');
     expect(info.preflight).toEqual(report);
     expect((await stateOf(info.dir)).preflight).toEqual(report);
+    await svc.dispose();
   });
 
   it('an unknown environment is refused and leaves nothing behind', async () => {

@@ -1,9 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EmitFn, StartOptions } from '../../common/api';
+import type { EmitFn, LogStatus, StartOptions } from '../../common/api';
 import { WARNING_MINUTES, isActive, type AttemptInfo, type AttemptSummary, type PreflightReport, type ScoreRow } from '../../common/attempt';
 import type { Clock, Logger } from '../../common/clock';
 import { RedeskError } from '../../common/errors';
+import type { EventRecord, EventSrc } from '../../common/events/record';
 import { finalScore, normalizeScore } from '../../common/scoreMath';
 import type { EnvSource, LoadedEnv, Scorer } from '../contracts';
 import { AppIndex } from '../store/AppIndex';
@@ -11,13 +12,18 @@ import type { AppendOptions } from '../store/jsonLines';
 import { copyStarter } from '../workspace/copyStarter';
 import { Workspace } from '../workspace/Workspace';
 import { AttemptClock, type FoldResult } from './AttemptClock';
-import { toInfo, visibleRow } from './attemptInfo';
+import { scoresVisible, toInfo, visibleRow } from './attemptInfo';
+import { checkClientEvents } from './clientEvents';
+import type { AttemptLog } from './AttemptLog';
+import { startRecord, transitionRecords, type AppRecord } from './attemptRecords';
+import { AttemptRecorder, type AttemptRecorderOptions, type OpenLogOptions } from './AttemptRecorder';
 import { AttemptScoring } from './AttemptScoring';
 import { newAttemptId, type AttemptFile } from './attemptState';
 import { AttemptStore, type AttemptPaths } from './AttemptStore';
 import { badState, clockPolicy, iso, isUnfinished, requireTransition, type Live } from './liveAttempt';
 import { newAttemptFile, pausePolicyOf } from './newAttemptFile';
 import { closePause } from './pauseRecords';
+import { hiddenScoreRecord, secretValues } from './trajectoryHelpers';
 import { SerialQueue } from './SerialQueue';
 
 export interface Timers {
@@ -41,6 +47,12 @@ export interface AttemptServiceOptions {
   timers?: Timers;
   /** Test seam for the score log's writes (a full disk). */
   appendOpts?: AppendOptions;
+  /** The app's version, recorded in app.start. */
+  appVersion?: string;
+  /** Where the values of an env's secrets come from: the host's environment. */
+  hostEnv?: Record<string, string | undefined>;
+  /** Trajectory settings and test seams (key protection, group-commit timing, status throttling). */
+  recorder?: Pick<AttemptRecorderOptions, 'keyProtector' | 'tuning' | 'statusIntervalMs' | 'statusTimers'>;
 }
 
 const DEFAULT_TICK_MS = 500;
@@ -70,10 +82,13 @@ export class AttemptService {
   private ticking?: Promise<void>;
 
   private readonly scoring: AttemptScoring;
+  /** Each attempt's trajectory (events/ in its folder), open while this process works on the attempt. */
+  readonly recorder: AttemptRecorder;
 
   constructor(private readonly o: AttemptServiceOptions) {
     this.store = new AttemptStore(o.dataDir, o.logger, o.appendOpts);
     this.timers = o.timers ?? defaultTimers;
+    this.recorder = new AttemptRecorder({ dataDir: o.dataDir, clock: o.clock, logger: o.logger, emit: o.emit, ...o.recorder });
     this.scoring = new AttemptScoring({
       envs: o.envs,
       scorer: o.scorer,
@@ -82,6 +97,7 @@ export class AttemptService {
       logger: o.logger,
       signal: this.abort.signal,
       persist: (f) => this.persist(f),
+      record: (live, records) => this.write(live, records, true),
     });
   }
 
@@ -107,23 +123,34 @@ export class AttemptService {
     const env = await this.o.envs.load(envId, opts.variant);
     const preflight = await this.runPreflight(env);
     const { id, paths } = await this.makeFolder(env.spec.id);
+    const secretNames = env.spec.secrets.map((x) => x.name);
     let file: AttemptFile;
     let clock: AttemptClock;
+    let log: AttemptLog | undefined;
     try {
       await copyStarter(join(env.dir, env.spec.starter), paths.workspace);
       await writeFile(paths.scores, '', { flag: 'wx' });
+      // An attempt is only worth what its record proves: no log, no attempt.
+      log = await this.recorder.open(id, { attemptDir: paths.dir, now: () => this.timeOf(id), secrets: secretValues(secretNames, this.hostEnv) }, true);
       // The clock starts once the workspace is ready: copying a large starter is not the expert's time.
       clock = AttemptClock.started(this.o.clock, this.o.mode, clockPolicy({ pausePolicy: pausePolicyOf(env) }));
       file = newAttemptFile(id, env, clock, iso(this.o.clock.wallMs()), preflight);
+      if (secretNames.length) file.secretNames = secretNames;
       await this.store.writeState(file);
     } catch (e) {
       // Nothing was recorded yet: no half-made attempt is left behind.
+      await this.recorder.close(id).catch(() => undefined);
       await this.store.discard(id).catch(() => undefined);
       throw e;
     }
     const live: Live = { file, clock, rows: [], stateQ: new SerialQueue(), scoreQ: new SerialQueue(), env: Promise.resolve(env) };
     this.lives.set(id, live);
     this.opening.set(id, Promise.resolve(live));
+    const missing = secretNames.filter((n) => !this.hostEnv[n]);
+    if (missing.length) this.o.logger.warn(`attempt ${id}: the environment hands out ${missing.join(', ')}, but this machine does not set them`);
+    const started = startRecord(file, this.o.appVersion ?? '0.0.0', secretNames.map((name) => ({ name, present: !missing.includes(name) })));
+    log!.append(started.src, started.kind, started.data, 0);
+    await log!.flush();
     await this.updateIndex(index, file);
     this.o.logger.info(`started attempt ${id}`, { envId, variant: env.variant });
     return this.changed(live);
@@ -204,6 +231,67 @@ export class AttemptService {
     return new Workspace(paths.workspace, { logger: this.o.logger, ...(readOnly ? { readOnlyReason: readOnly } : {}) });
   }
 
+  /** Records the renderer made (editor, focus, pastes, idle, notes), stamped with attempt time now. */
+  async recordEvents(id: string, events: unknown): Promise<LogStatus> {
+    const live = await this.load(id);
+    await this.sync(live);
+    if (!isActive(live.file.state)) throw badState(live.file, 'record events for');
+    const checked = checkClientEvents(events);
+    const log = await this.logFor(live);
+    if (!log) {
+      for (let i = 0; i < checked.length; i++) this.recorder.dropped(id);
+      return this.recorder.status(id, this.store.paths(id).dir);
+    }
+    const t = this.timeOf(id);
+    for (const e of checked) log.append(e.src, e.kind, e.data, t);
+    return log.status();
+  }
+
+  async logStatus(id: string): Promise<LogStatus> {
+    await this.load(id);
+    return this.recorder.status(id, this.store.paths(id).dir);
+  }
+
+  /** The newest records for the live panel; score values stay hidden where the environment hides them. */
+  async logTail(id: string, opts: { afterSeq?: number; limit?: number } = {}): Promise<EventRecord[]> {
+    const live = await this.load(id);
+    const afterSeq = Number.isFinite(opts.afterSeq) ? Math.floor(opts.afterSeq!) : -1;
+    const limit = Number.isFinite(opts.limit) ? opts.limit : undefined;
+    const records = await this.recorder.tail(id, this.store.paths(id).dir, afterSeq, limit);
+    return scoresVisible(live.file) ? records : records.map(hiddenScoreRecord);
+  }
+
+  /**
+   * A record the host makes while it holds the attempt (terminal bytes, file changes, OS samples), stamped with
+   * attempt time now or `t`. Synchronous and cheap: it runs on every pty output batch. Dropped (and counted) when no
+   * log is open for the attempt.
+   */
+  record(id: string, src: EventSrc, kind: string, data: Record<string, unknown>, t?: number): EventRecord | undefined {
+    const log = this.recorder.get(id);
+    if (!log || log.closed) {
+      this.recorder.dropped(id);
+      return undefined;
+    }
+    return log.append(src, kind, data as never, t ?? this.timeOf(id));
+  }
+
+  /** Attempt time now for an attempt this process holds (0 when it holds none). */
+  timeOf(id: string): number {
+    const live = this.lives.get(id);
+    if (!live) return 0;
+    return Math.round(live.clock?.elapsedMs() ?? live.file.clock.accumulatedMs);
+  }
+
+  /** The env's secrets for the attempt's terminals: name to value, from the host's environment. */
+  secretEnv(id: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name of this.lives.get(id)?.file.secretNames ?? []) {
+      const v = this.hostEnv[name];
+      if (v) out[name] = v;
+    }
+    return out;
+  }
+
   /** The heartbeat (held mode): folds each running clock into state.json, sends due warnings, expires attempts. */
   tick(): Promise<void> {
     this.ticking ??= (async () => {
@@ -225,9 +313,44 @@ export class AttemptService {
       await live.stateQ.run(() => this.syncNow(live, true)).catch((e) => this.o.logger.warn(`last heartbeat for ${live.file.id} failed: ${(e as Error).message}`));
       await live.scoreQ.idle();
     }
+    await this.recorder.closeAll();
   }
 
   // ---- internals ----
+
+  private get hostEnv(): Record<string, string | undefined> {
+    return this.o.hostEnv ?? process.env;
+  }
+
+  private logOptions(live: Live, resumeT: number): OpenLogOptions {
+    const id = live.file.id;
+    return {
+      attemptDir: this.store.paths(id).dir,
+      now: () => this.timeOf(id),
+      secrets: secretValues(live.file.secretNames ?? [], this.hostEnv),
+      resumeT: Math.round(resumeT),
+      ...(live.lastAliveWallMs !== undefined ? { lastAliveWallMs: live.lastAliveWallMs } : {}),
+    };
+  }
+
+  /** The attempt's open log; a one-shot command opens it on its first record and closes it at dispose(). */
+  private async logFor(live: Live): Promise<AttemptLog | undefined> {
+    const open = this.recorder.get(live.file.id);
+    if (open && !open.closed) return open;
+    return this.recorder.open(live.file.id, this.logOptions(live, this.timeOf(live.file.id)));
+  }
+
+  /** Appends the service's own records; `flush`: durable before this resolves (state changes, scores). */
+  private async write(live: Live, records: AppRecord[], flush: boolean): Promise<void> {
+    if (!records.length) return;
+    const log = await this.logFor(live);
+    if (!log) {
+      for (let i = 0; i < records.length; i++) this.recorder.dropped(live.file.id);
+      return;
+    }
+    for (const r of records) log.append(r.src, r.kind, r.data as never, r.t ?? this.timeOf(live.file.id));
+    if (flush) await log.flush();
+  }
 
   private requireIndex(): AppIndex {
     if (!this.index) throw new RedeskError('INTERNAL', 'AttemptService used before init()');
@@ -247,19 +370,29 @@ export class AttemptService {
   private async open(id: string): Promise<Live> {
     const file = await this.store.readState(id);
     const rows = await this.store.readScores(id);
-    const live: Live = { file, rows, stateQ: new SerialQueue(), scoreQ: new SerialQueue() };
+    const live: Live = { file, rows, stateQ: new SerialQueue(), scoreQ: new SerialQueue(), lastAliveWallMs: file.clock.heartbeatWallMs };
+    // A resident host keeps the log open while it holds the attempt; one-shot commands open it when they record.
+    const holdLog = this.o.mode === 'held' && (isActive(file.state) || isUnfinished(file.state));
     if (isActive(file.state)) {
       // This process takes the attempt over; how depends on who held it before (see AttemptClock.adopt).
       const clock = new AttemptClock(file.clock, this.o.clock, clockPolicy(file));
       const draft = structuredClone(file);
       const fold = clock.adopt(this.o.mode);
       this.applyFold(draft, clock, fold);
+      if (holdLog) {
+        const log = await this.recorder.open(id, this.logOptions(live, clock.elapsedMs()));
+        // Records up to the log's last t were stamped by the clock before a kill its last heartbeat did not see.
+        if (log) clock.catchUp(log.lastT);
+      }
       draft.clock = clock.state;
       await this.store.writeState(draft);
       live.file = draft;
       live.clock = clock;
+    } else if (holdLog) {
+      await this.recorder.open(id, this.logOptions(live, file.clock.accumulatedMs));
     }
     this.lives.set(id, live);
+    await this.write(live, transitionRecords(file, live.file), true);
     return live;
   }
 
@@ -297,8 +430,10 @@ export class AttemptService {
     }
     draft.clock = clock.state;
     if (dirty) await this.persist(draft);
+    const before = live.file;
     live.file = draft;
     live.clock = isActive(draft.state) ? clock : undefined;
+    await this.write(live, transitionRecords(before, draft), true);
     // Only the most urgent warning: after a long gap (free mode) "5 minutes left" is the one that matters.
     if (due.length && draft.state !== 'expired') this.o.emit('attempt.warning', { attemptId: draft.id, minutesLeft: Math.min(...due) });
     if (draft.state !== stateBefore) {
@@ -333,8 +468,10 @@ export class AttemptService {
       fn(draft, clock);
       draft.clock = clock.state;
       await this.persist(draft);
+      const before = live.file;
       live.file = draft;
       live.clock = isActive(draft.state) ? clock : undefined;
+      await this.write(live, transitionRecords(before, draft), true);
     });
   }
 
@@ -343,7 +480,7 @@ export class AttemptService {
     if (live.finalizing) return live.finalizing;
     const run = live.scoreQ.run(async () => {
       if (!isUnfinished(live.file.state)) return this.info(live);
-      await this.scoring.scoreAndLog(live, Math.min(live.file.clock.accumulatedMs, live.file.timeLimitMs));
+      await this.scoring.scoreAndLog(live, Math.min(live.file.clock.accumulatedMs, live.file.timeLimitMs), true);
       await live.stateQ.run(async () => {
         const draft = structuredClone(live.file);
         requireTransition(draft, 'scored', 'score');
@@ -354,6 +491,8 @@ export class AttemptService {
         await this.persist(draft);
         live.file = draft;
       });
+      // The trajectory is complete; the seal (the bundle) will name its last record.
+      await this.recorder.close(live.file.id);
       return this.changed(live);
     });
     live.finalizing = run;

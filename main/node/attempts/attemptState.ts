@@ -71,6 +71,11 @@ export const AttemptFileSchema = z.object({
   finalScore: z.number().nullable(),
   normalizedScore: z.number().nullable(),
   preflight: z.unknown().optional(),
+  /**
+   * Names of the secrets the env declared at start: their values are read from the host's environment whenever a
+   * process takes the attempt up (never stored), handed to its terminals and kept out of its trajectory.
+   */
+  secretNames: z.array(z.string()).optional(),
 });
 
 export type AttemptFile = z.infer<typeof AttemptFileSchema>;

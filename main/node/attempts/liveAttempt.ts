@@ -16,6 +16,8 @@ export interface Live {
   scoreQ: SerialQueue;
   env?: Promise<LoadedEnv>;
   finalizing?: Promise<AttemptInfo>;
+  /** The clock's last heartbeat (wall) before this process took the attempt up: where a recovery gap begins. */
+  lastAliveWallMs?: number;
 }
 
 /** Submitted or expired but not yet scored: the final scoring is due (or was cut short by a quit). */

@@ -199,10 +199,30 @@ export interface ServiceKit {
   restart(mode?: 'held' | 'free'): Promise<ServiceKit>;
 }
 
-/** An AttemptService over a fresh data folder, with a hand-driven clock and timers that never fire (call tick()). */
-export async function makeService(
-  opts: { mode?: 'held' | 'free'; env?: EnvFixture; dataDir?: string; clock?: FakeClock; appendOpts?: import('../store/jsonLines').AppendOptions } = {},
-): Promise<ServiceKit> {
+const made = new Set<import('./AttemptService').AttemptService>();
+
+/** Disposes every service makeService made (afterEach), so their logs close their files. */
+export async function disposeServices(): Promise<void> {
+  const all = [...made];
+  made.clear();
+  await Promise.allSettled(all.map((s) => s.dispose()));
+}
+
+export interface MakeServiceOptions {
+  mode?: 'held' | 'free';
+  env?: EnvFixture;
+  dataDir?: string;
+  clock?: FakeClock;
+  appendOpts?: import('../store/jsonLines').AppendOptions;
+  /** The host's environment, where secret values come from. */
+  hostEnv?: Record<string, string | undefined>;
+}
+
+/**
+ * An AttemptService over a fresh data folder, with a hand-driven clock and timers that never fire (call tick()).
+ * Its trajectory's group commit still runs on real timers; state changes flush it themselves.
+ */
+export async function makeService(opts: MakeServiceOptions = {}): Promise<ServiceKit> {
   const { AttemptService } = await import('./AttemptService');
   const dataDir = opts.dataDir ?? (await tmp('redesk-data-'));
   const env = opts.env ?? (await makeEnv());
@@ -210,7 +230,20 @@ export async function makeService(
   const scorer = new ShScorer();
   const { emit, events } = recorder();
   const mode = opts.mode ?? 'held';
-  const svc = new AttemptService({ dataDir, envs: env.source, scorer, clock, logger: quietLogger, emit, mode, timers: noTimers, appendOpts: opts.appendOpts });
+  const svc = new AttemptService({
+    dataDir,
+    envs: env.source,
+    scorer,
+    clock,
+    logger: quietLogger,
+    emit,
+    mode,
+    timers: noTimers,
+    appendOpts: opts.appendOpts,
+    appVersion: '9.9.9-test',
+    hostEnv: opts.hostEnv ?? {},
+  });
+  made.add(svc);
   await svc.init();
-  return { svc, dataDir, clock, scorer, env, events, restart: (m) => makeService({ mode: m ?? mode, env, dataDir, clock }) };
+  return { svc, dataDir, clock, scorer, env, events, restart: (m) => makeService({ ...opts, mode: m ?? mode, env, dataDir, clock }) };
 }

@@ -50,6 +50,11 @@ export class EnvRegistry implements EnvSource {
     };
   }
 
+  /** The validated env.json with its default variant, assets checked by size only (cheap: for showing, not running). */
+  async spec(envId: string): Promise<EnvSpec> {
+    return (await loadEnvDir(await this.find(envId), undefined, { assets: 'size' })).spec;
+  }
+
   /** Validated, with the variant applied and every asset hashed (hashes are remembered while files are unchanged). */
   async load(envId: string, variant?: string): Promise<LoadedEnv> {
     return loadEnvDir(await this.find(envId), variant, { assets: 'hash', cache: this.assetHashes });

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keyPaths, loadOrCreateKey, type KeyProtector } from './keyStore';
+import { keyPaths, loadKey, loadOrCreateKey, type KeyProtector } from './keyStore';
 import { fingerprint, parseOpenSsh } from './openssh';
 
 let dataDir: string;
@@ -87,5 +87,15 @@ describe('loadOrCreateKey', () => {
     await writeFile(keyPath, '-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n');
     await expect(loadOrCreateKey(dataDir, 'expert')).rejects.toMatchObject({ code: 'KEY_INVALID', where: keyPath });
     expect(dir).toBe(join(dataDir, 'keys'));
+  });
+});
+
+describe('loadKey', () => {
+  it('reads the key loadOrCreateKey made, and makes none itself', async () => {
+    await expect(loadKey(dataDir, 'expert')).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+    await expect(stat(keyPaths(dataDir, 'expert').keyPath)).rejects.toMatchObject({ code: 'ENOENT' });
+    const made = await loadOrCreateKey(dataDir, 'expert');
+    const read = await loadKey(dataDir, 'expert');
+    expect(read).toMatchObject({ fingerprint: made.fingerprint, openSsh: made.openSsh, created: false });
   });
 });

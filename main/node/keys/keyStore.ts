@@ -71,6 +71,21 @@ export async function loadOrCreateKey(dataDir: string, role: KeyRole, opts: KeyS
   return { role, privateKey, publicKey, openSsh, fingerprint: fingerprint(publicKey), keyPath, pubPath, created };
 }
 
+/** The role's existing key pair; KEY_NOT_FOUND when none was made yet (nothing is created). */
+export async function loadKey(dataDir: string, role: KeyRole, opts: KeyStoreOptions = {}): Promise<StoredKey> {
+  const { keyPath, pubPath } = keyPaths(dataDir, role);
+  const privateKey = await readPrivateKey(keyPath, opts.protector);
+  if (!privateKey) {
+    throw new RedeskError('KEY_NOT_FOUND', `There is no ${role} key in ${dataDir} (${keyPath}).`, {
+      where: keyPath,
+      hint: `Make one with \`redesk keys init --role ${role}\`; the app makes the expert key when the first attempt starts.`,
+    });
+  }
+  const publicKey = createPublicKey(privateKey);
+  const openSsh = toOpenSsh(publicKey, opts.comment ?? `redesk-${role}`);
+  return { role, privateKey, publicKey, openSsh, fingerprint: fingerprint(publicKey), keyPath, pubPath, created: false };
+}
+
 /** The key, or undefined when the file does not exist. Tightens a too-open mode; migrates plain PEM to protected. */
 async function readPrivateKey(keyPath: string, protector?: KeyProtector): Promise<KeyObject | undefined> {
   let stored: Buffer;

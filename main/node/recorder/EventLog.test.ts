@@ -3,6 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkpointSignatureValid } from './checkpointSig';
+import { recordLine } from './EventLog';
 import { genesisHash } from './eventsMeta';
 import { LogReader } from './LogReader';
 import { manualClock, openTestLog, tempDir, testKey } from './testKit';
@@ -155,5 +156,22 @@ describe('EventLog', () => {
     await log.close();
     await expect(openTestLog(dir, testKey())).rejects.toMatchObject({ code: 'KEY_INVALID' });
     await expect(openTestLog(dir, testKey(), { attemptId: 'att-other' })).rejects.toMatchObject({ code: 'LOG_CORRUPT' });
+  });
+});
+
+describe('recordLine', () => {
+  it('is byte for byte JSON.stringify of the record, whatever the data holds', () => {
+    const datas: Record<string, unknown>[] = [
+      {},
+      { ptyId: 'p', data: '\r\n\u001b[31m"quoted" \\ back\u2028\u0000 é 😀' },
+      { nested: { a: [1, -0, 1.5e-7, null, true], b: { c: 'x' } } },
+      { 'key with "quotes"': 1 },
+    ];
+    for (const data of datas) {
+      for (const t of [0, 12.5, 1e21]) {
+        const r = { seq: 7, t, wall: '2025-01-01T09:00:00.000Z', src: 'pty' as const, kind: 'pty.output', data, prev: 'f'.repeat(64) };
+        expect(recordLine(r)).toBe(JSON.stringify(r));
+      }
+    }
   });
 });

@@ -16,6 +16,17 @@ import { SecretRedactor } from './SecretRedactor';
 
 export type { EventData, EventLogOptions, EventLogTuning, RecoveryInfo, WriteErrorInfo } from './eventLogOptions';
 
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * A record's line: exactly JSON.stringify(record) with its keys in format order, assembled field by field because
+ * stringify takes a slower path over the whole nested object (a fifth of the cost of appending a 200 KB pty batch).
+ */
+export function recordLine(r: EventRecord): string {
+  const j = JSON.stringify;
+  return `{"seq":${j(r.seq)},"t":${j(r.t)},"wall":${j(r.wall)},"src":${j(r.src)},"kind":${j(r.kind)},"data":${j(r.data)},"prev":${j(r.prev)}}`;
+}
+
 /** Records on their way to a segment, and the chain position they end at. */
 interface Batch extends PendingWrite, DurableHead {}
 
@@ -33,7 +44,8 @@ export class EventLog {
   private nextSeq: number;
   private head: string;
   private tLast: number;
-  private pending: string[] = [];
+  /** Lines not yet handed to the disk, each followed by NEWLINE. */
+  private pending: Buffer[] = [];
   private inflight?: Batch;
   private durable: DurableHead;
   private segmentIndex: number;
@@ -74,7 +86,8 @@ export class EventLog {
     await fs.syncDir(paths.dir);
     const log = new EventLog(opts, fs, meta, paths.dir, tail, segment, cpFile);
     if (tail.lastSeq >= 0) {
-      const gapWallMs = tail.lastWall ? opts.clock.wallMs() - Date.parse(tail.lastWall) : 0;
+      const lastSign = Math.max(tail.lastWall ? Date.parse(tail.lastWall) : -Infinity, opts.lastAliveWallMs ?? -Infinity);
+      const gapWallMs = Number.isFinite(lastSign) ? opts.clock.wallMs() - lastSign : 0;
       const { lastSeq, lastT, droppedTornBytes, droppedTornCheckpointBytes } = tail;
       log.recovery = { lastSeq, lastT, gapWallMs, droppedTornBytes, droppedTornCheckpointBytes };
       log.append('app', 'app.recovered', { gapWallMs, droppedTornBytes, lastSeq }, opts.resumeT ?? lastT);
@@ -163,12 +176,12 @@ export class EventLog {
       data: this.redactor.redact(data as Record<string, unknown>),
       prev: this.head,
     };
-    // The line is these exact bytes; the next record's prev commits to them.
-    const line = JSON.stringify(record);
+    // The line is these exact bytes; the next record's prev commits to them. Encoded once, for the hash and the disk.
+    const line = Buffer.from(recordLine(record), 'utf8');
     this.head = hash('sha256', line, 'hex');
     this.nextSeq++;
     this.tLast = record.t;
-    this.pending.push(line);
+    this.pending.push(line, NEWLINE);
     if (!this.commitTimer && !this.retryTimer) {
       this.commitTimer = setTimeout(() => {
         this.commitTimer = undefined;
@@ -224,6 +237,8 @@ export class EventLog {
           await this.writeBatch(this.inflight);
           this.durable = { seq: this.inflight.seq, head: this.inflight.head, t: this.inflight.t };
           this.inflight = undefined;
+          // The disk took a write: durable listeners must already see writeError gone (the "saved" indicator).
+          this.lastError = undefined;
           this.durableListeners.emit(this.durable.seq);
         }
         await this.checkpointer.write(this.durable);
@@ -237,7 +252,7 @@ export class EventLog {
   }
 
   private takeBatch(): Batch {
-    const buf = Buffer.from(`${this.pending.join('\n')}\n`, 'utf8');
+    const buf = Buffer.concat(this.pending);
     this.pending = [];
     return { buf, written: 0, seq: this.lastSeq, head: this.head, t: this.tLast };
   }

@@ -36,6 +36,11 @@ export interface EventLogOptions {
   fs?: LogFs;
   /** Attempt time at reopening, for the app.recovered record; the last record's t when not given. */
   resumeT?: number;
+  /**
+   * When the writer was last known alive (the attempt clock's last heartbeat), if later than the last record: an
+   * idle expert writes no records, so the gap app.recovered reports counts from the later of the two.
+   */
+  lastAliveWallMs?: number;
   tuning?: Partial<EventLogTuning>;
 }
 
