@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { packageRoot } from '../node/appPaths';
 import { appVersion } from '../node/services';
 import { registerAttemptCommands } from './commands/attemptCommands';
+import { registerBundleCommands } from './commands/bundleCommands';
 import { registerEnvCommands } from './commands/envCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerLogCommands } from './commands/logCommands';
@@ -21,5 +22,6 @@ registerEnvCommands(program);
 registerAttemptCommands(program);
 registerLogCommands(program);
 registerKeyCommands(program);
+registerBundleCommands(program);
 
 await program.parseAsync(process.argv);

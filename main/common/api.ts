@@ -40,6 +40,8 @@ export interface FileContent {
 
 export interface StartOptions {
   variant?: string;
+  /** Path of an organizer's ticket.json (its signature beside it as ticket.json.sig); none: a practice attempt. */
+  ticket?: string;
 }
 
 export interface PtyCreateOptions {

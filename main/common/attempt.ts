@@ -126,6 +126,10 @@ export interface AttemptInfo {
   envHash: string;
   scorerHash: string;
   preflight?: PreflightReport;
+  /** The ticket the attempt runs under (absent for practice). */
+  ticketId?: string;
+  /** The signed bundle, once sealed. */
+  bundle?: { file: string };
 }
 
 export interface AttemptSummary {

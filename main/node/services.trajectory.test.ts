@@ -146,7 +146,7 @@ describe('services: the trajectory of an attempt', () => {
     await waitUntil(() => (exited === ptyId ? true : undefined), () => 'the shell to exit');
     await api.attemptSubmit(a.id);
     expect(samplers[0]!.running).toBe(false);
-    await waitFor(async () => ((await api.attemptStatus(a.id)).state === 'scored' ? true : undefined));
+    await waitFor(async () => ((await api.attemptStatus(a.id)).state === 'sealed' ? true : undefined));
     const received = seen();
     await s.dispose();
 

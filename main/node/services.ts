@@ -30,6 +30,9 @@ import { DataDirLock } from './store/DataDirLock';
 import { writeShellTools } from './shellTools';
 import { systemClock, consoleLogger } from './systemClock';
 
+/** How long the final scoring waits for an attempt's shells to exit after the hangup (then SIGKILL has been sent). */
+const TERMINAL_CLOSE_WAIT_MS = 4_000;
+
 export interface ServicesOptions {
   dataDir: string;
   mode: 'electron' | 'browser' | 'cli';
@@ -99,6 +102,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     preflight: (env) => runPreflight(env, { diskPath: paths.dataDir }),
     appVersion: version,
     hostEnv,
+    beforeFinalize: (id) => closeTerminals(id),
   });
   try {
     await attempts.init();
@@ -109,11 +113,16 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
 
   let pty: PtyService | undefined;
   let terminals: TerminalRecorder | undefined;
+  /** Each attempt's live terminals, so the final scoring can close them and wait until they are gone. */
+  const attemptPtys = new Map<string, Set<string>>();
   const ptys = (): PtyService => {
     if (!pty) {
       pty = new PtyHostClient({ entry: paths.ptyHostEntry, spawn: opts.spawner, logger });
       pty.onData((ptyId, data) => events.emit('pty.data', { ptyId, data }));
-      pty.onExit((ptyId, exitCode, signal) => events.emit('pty.exit', { ptyId, exitCode, signal }));
+      pty.onExit((ptyId, exitCode, signal) => {
+        for (const set of attemptPtys.values()) set.delete(ptyId);
+        events.emit('pty.exit', { ptyId, exitCode, signal });
+      });
       terminals = new TerminalRecorder(pty, (id, src, kind, data) => attempts.record(id, src, kind, data), logger);
     }
     return pty;
@@ -141,6 +150,15 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     activity = a;
   }
 
+  /** Nothing may write into the workspace or the trajectory while the attempt is scored and sealed. */
+  async function closeTerminals(attemptId: string): Promise<void> {
+    const live = attemptPtys.get(attemptId);
+    if (!pty || !live || live.size === 0) return;
+    pty.killAttempt(attemptId);
+    const deadline = Date.now() + TERMINAL_CLOSE_WAIT_MS;
+    while (live.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  }
+
   const replays = new ReplayService({ attemptDir: async (id) => (await attempts.status(id)).dir, dataDir: paths.dataDir, logger });
   let toolsDir: string | undefined;
   const api: RedeskApi = {
@@ -154,11 +172,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     attemptPause: (id, reason) => attempts.pause(id, reason),
     attemptResume: (id) => attempts.resume(id),
     attemptScore: (id) => attempts.score(id),
-    attemptSubmit: async (id) => {
-      const info = await attempts.submit(id);
-      ptys().killAttempt(id);
-      return info;
-    },
+    attemptSubmit: (id) => attempts.submit(id),
     fsList: (id) => attempts.workspace(id).list(),
     fsRead: (id, path) => attempts.workspace(id).read(path),
     fsWrite: async (id, path, content) => {
@@ -185,6 +199,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       const ptyId = await terminals!.create(id, { cols: o.cols, rows: o.rows, cwd: info.workspace, shell }, () =>
         service.create({ cwd: info.workspace, cols: o.cols, rows: o.rows, attemptId: id, env }),
       );
+      let set = attemptPtys.get(id);
+      if (!set) attemptPtys.set(id, (set = new Set()));
+      if (service.has(ptyId)) set.add(ptyId);
       return { ptyId };
     },
     ptyInput: async (ptyId, data) => {

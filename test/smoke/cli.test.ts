@@ -79,9 +79,11 @@ describe('redesk CLI under plain node', () => {
     expect(row.elapsedMs).toBeGreaterThan(0);
 
     const submitted = JSON.parse(redesk(['attempt', 'submit', a.id, '--json', '--data-dir', dataDir]).stdout);
-    expect(submitted.state).toBe('scored');
+    // Scored, then sealed into the signed bundle that an organizer verifies.
+    expect(submitted.state).toBe('sealed');
     expect(submitted.finalScore).toEqual(expect.any(Number));
     expect(submitted.normalizedScore).toBeGreaterThan(0.5);
+    expect(existsSync(submitted.bundle.file)).toBe(true);
   }, 240_000);
 
   it('gives a stable code for an unknown attempt', () => {

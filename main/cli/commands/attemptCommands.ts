@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import type { AttemptInfo, ScoreRow } from '../../common/attempt';
 import type { RedeskApi } from '../../common/api';
 import { openApi } from '../apiFor';
@@ -16,6 +17,7 @@ function describe(a: AttemptInfo): string {
     `  workspace ${a.workspace}`,
     `  scores ${a.scores.length}; final ${fmtScore(a.finalScore)}, normalized ${fmtScore(a.normalizedScore)}`,
   ];
+  if (a.bundle) lines.push(`  sealed: ${a.bundle.file}`);
   return lines.join('\n');
 }
 
@@ -43,8 +45,9 @@ export function registerAttemptCommands(program: Command): void {
 
   common(attempt.command('start <env>').description('start an attempt: copies the starter into a new workspace'))
     .option('--variant <name>', 'environment variant (default: the env\'s default)')
-    .action((envId: string, o: Opts & { variant?: string }) =>
-      run(o, (api) => api.attemptStart(envId, { variant: o.variant }), describe),
+    .option('--ticket <file>', 'the organizer\'s ticket.json (ticket.json.sig beside it); without one the attempt is practice')
+    .action((envId: string, o: Opts & { variant?: string; ticket?: string }) =>
+      run(o, (api) => api.attemptStart(envId, { variant: o.variant, ...(o.ticket ? { ticket: resolve(o.ticket) } : {}) }), describe),
     );
   common(attempt.command('list').description('list attempts')).action((o: Opts) =>
     run(o, (api) => api.attemptList(), (l) => l.map((a) => `${a.id}  ${a.state}  final ${fmtScore(a.finalScore)}  normalized ${fmtScore(a.normalizedScore)}`).join('\n')),

@@ -25,6 +25,8 @@ import { newAttemptFile, pausePolicyOf } from './newAttemptFile';
 import { closePause } from './pauseRecords';
 import { hiddenScoreRecord, secretValues } from './trajectoryHelpers';
 import { SerialQueue } from './SerialQueue';
+import { trySeal } from './attemptSealing';
+import { installTicket, validateTicketForStart, type TicketForStart } from '../tickets/ticketForStart';
 
 export interface Timers {
   setInterval(fn: () => void, ms: number): unknown;
@@ -51,6 +53,10 @@ export interface AttemptServiceOptions {
   appVersion?: string;
   /** Where the values of an env's secrets come from: the host's environment. */
   hostEnv?: Record<string, string | undefined>;
+  /** Runs before the final scoring: the host closes the attempt's terminals so nothing writes while it is sealed. */
+  beforeFinalize?: (attemptId: string) => Promise<void>;
+  /** Seal each scored attempt into its signed bundle (default true). */
+  seal?: boolean;
   /** Trajectory settings and test seams (key protection, group-commit timing, status throttling). */
   recorder?: Pick<AttemptRecorderOptions, 'keyProtector' | 'tuning' | 'statusIntervalMs' | 'statusTimers'>;
 }
@@ -121,6 +127,16 @@ export class AttemptService {
   async start(envId: string, opts: StartOptions = {}): Promise<AttemptInfo> {
     const index = this.requireIndex();
     const env = await this.o.envs.load(envId, opts.variant);
+    // A ticket is checked in full (signature, window, env hash, expert key, not used before) before anything is made.
+    const ticket: TicketForStart | undefined = opts.ticket
+      ? await validateTicketForStart({
+          ticketPath: opts.ticket,
+          env,
+          expertKey: (await this.recorder.expertKey()).publicKey,
+          now: new Date(this.o.clock.wallMs()),
+          attemptsDir: this.store.attemptsDir,
+        })
+      : undefined;
     const preflight = await this.runPreflight(env);
     const { id, paths } = await this.makeFolder(env.spec.id);
     const secretNames = env.spec.secrets.map((x) => x.name);
@@ -136,6 +152,12 @@ export class AttemptService {
       clock = AttemptClock.started(this.o.clock, this.o.mode, clockPolicy({ pausePolicy: pausePolicyOf(env) }));
       file = newAttemptFile(id, env, clock, iso(this.o.clock.wallMs()), preflight);
       if (secretNames.length) file.secretNames = secretNames;
+      if (ticket) {
+        await installTicket(paths.dir, ticket);
+        file.practice = false;
+        file.ticketId = ticket.ticket.id;
+        if (ticket.timeLimitMs !== undefined) file.timeLimitMs = ticket.timeLimitMs;
+      }
       await this.store.writeState(file);
     } catch (e) {
       // Nothing was recorded yet: no half-made attempt is left behind.
@@ -475,11 +497,32 @@ export class AttemptService {
     });
   }
 
+  /** scored → sealed with the bundle's path; on failure the attempt stays scored and the reason is logged. */
+  private async seal(live: Live): Promise<void> {
+    const id = live.file.id;
+    const env = await live.env?.catch(() => undefined);
+    const bundle = await trySeal(id, this.store.paths(id).dir, env, {
+      expertKey: () => this.recorder.expertKey(),
+      appVersion: this.o.appVersion ?? '0.0.0',
+      logger: this.o.logger,
+    });
+    if (!bundle) return;
+    await live.stateQ.run(async () => {
+      const draft = structuredClone(live.file);
+      requireTransition(draft, 'sealed', 'seal');
+      draft.state = 'sealed';
+      draft.bundle = bundle;
+      await this.persist(draft);
+      live.file = draft;
+    });
+  }
+
   /** The final scoring of a submitted or expired attempt: one more scorer run, then the aggregate over the whole log. */
   private finalize(live: Live): Promise<AttemptInfo> {
     if (live.finalizing) return live.finalizing;
     const run = live.scoreQ.run(async () => {
       if (!isUnfinished(live.file.state)) return this.info(live);
+      await this.o.beforeFinalize?.(live.file.id).catch((e: unknown) => this.o.logger.warn(`attempt ${live.file.id}: ${(e as Error).message}`));
       await this.scoring.scoreAndLog(live, Math.min(live.file.clock.accumulatedMs, live.file.timeLimitMs), true);
       await live.stateQ.run(async () => {
         const draft = structuredClone(live.file);
@@ -491,8 +534,9 @@ export class AttemptService {
         await this.persist(draft);
         live.file = draft;
       });
-      // The trajectory is complete; the seal (the bundle) will name its last record.
+      // The trajectory is complete; the seal (the bundle) names its last record.
       await this.recorder.close(live.file.id);
+      if (this.o.seal !== false) await this.seal(live);
       return this.changed(live);
     });
     live.finalizing = run;

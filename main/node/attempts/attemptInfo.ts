@@ -55,5 +55,7 @@ export function toInfo(file: AttemptFile, rows: ScoreRow[], clock: AttemptClock 
   if (file.submittedAt) info.submittedAt = file.submittedAt;
   if (file.baseline) info.baseline = { ...file.baseline };
   if (file.preflight) info.preflight = file.preflight as PreflightReport;
+  if (file.ticketId) info.ticketId = file.ticketId;
+  if (file.bundle) info.bundle = { ...file.bundle };
   return info;
 }

@@ -76,6 +76,10 @@ export const AttemptFileSchema = z.object({
    * process takes the attempt up (never stored), handed to its terminals and kept out of its trajectory.
    */
   secretNames: z.array(z.string()).optional(),
+  /** The organizer's ticket id, when the attempt runs under one (ticket.json beside state.json). */
+  ticketId: z.string().optional(),
+  /** The signed bundle made at the end. */
+  bundle: z.object({ file: z.string() }).optional(),
 });
 
 export type AttemptFile = z.infer<typeof AttemptFileSchema>;

@@ -242,6 +242,8 @@ export async function makeService(opts: MakeServiceOptions = {}): Promise<Servic
     appendOpts: opts.appendOpts,
     appVersion: '9.9.9-test',
     hostEnv: opts.hostEnv ?? {},
+    // The state machine's tests stop at scored; the seal has its own tests (attemptSealing.test.ts, bundle/).
+    seal: false,
   });
   made.add(svc);
   await svc.init();

@@ -1,0 +1,40 @@
+import type { RunRecord } from './runs';
+
+const COLUMNS: [string, (r: RunRecord) => string | number | boolean | null | undefined][] = [
+  ['env', (r) => r.envId],
+  ['env_version', (r) => r.envVersion],
+  ['variant', (r) => r.variant],
+  ['attempt', (r) => r.attempt],
+  ['group', (r) => r.group],
+  ['agent', (r) => r.agent],
+  ['expert_fingerprint', (r) => r.expert],
+  ['signer', (r) => r.signer],
+  ['ticket', (r) => r.ticketId],
+  ['practice', (r) => r.practice],
+  ['started_at', (r) => r.startedAt],
+  ['submitted_at', (r) => r.submittedAt],
+  ['elapsed_ms', (r) => Math.round(r.elapsedMs)],
+  ['time_limit_ms', (r) => r.timeLimitMs],
+  ['direction', (r) => r.direction],
+  ['aggregate', (r) => r.aggregate],
+  ['scores', (r) => r.scoreCount],
+  ['valid_scores', (r) => r.validScores],
+  ['final_score', (r) => r.final],
+  ['normalized_score', (r) => r.normalized],
+  ['bundle', (r) => r.file],
+];
+
+/** attempts.csv: one row per counted attempt (RFC 4180 quoting; empty cells for absent values). */
+export function attemptsCsv(runs: readonly RunRecord[]): string {
+  const lines = [COLUMNS.map(([h]) => h).join(',')];
+  for (const r of runs) lines.push(COLUMNS.map(([, f]) => cell(f(r))).join(','));
+  return lines.join('\r\n') + '\r\n';
+}
+
+function cell(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v !== 'string') return String(v);
+  // A text cell starting like a formula would run as one in a spreadsheet; names come from bundles.
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
