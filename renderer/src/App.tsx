@@ -3,13 +3,14 @@ import { ConnectionBanner } from './components/ConnectionBanner';
 import { Toasts } from './components/Toasts';
 import { HomeView } from './views/home/HomeView';
 import { AttemptView } from './views/attempt/AttemptView';
+import { ReplayView } from './replay/ReplayView';
 
 export function App() {
   const view = useStore((s) => s.view);
   return (
     <div className="app">
       <ConnectionBanner />
-      {view.kind === 'home' ? <HomeView /> : <AttemptView />}
+      {view.kind === 'home' ? <HomeView /> : view.kind === 'replay' ? <ReplayView /> : <AttemptView />}
       <Toasts />
     </div>
   );
