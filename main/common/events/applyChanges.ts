@@ -26,7 +26,7 @@ export interface TextChangeEvent {
   eol?: string;
 }
 
-export class ChangeOutOfRangeError extends Error {
+export class ChangeOutOfRangeError extends RangeError {
   constructor(message: string) {
     super(message);
     this.name = 'ChangeOutOfRangeError';

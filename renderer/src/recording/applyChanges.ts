@@ -1,7 +1,8 @@
 /**
- * Replays Monaco content changes on plain text: what the replay needs to rebuild a file from its `editor.open`
- * content and the `editor.change` records after it. Pure, so the replay engineer and the tests share it.
+ * The shape of Monaco content changes as recorded in `editor.change`, and the functions that replay them on plain
+ * text (to rebuild a file from its `editor.open` content and the changes after it).
  */
+import { applyChangeEvent, type TextChangeEvent } from '../../../main/common/events/applyChanges';
 
 /** Monaco's IRange (1-based lines and columns), as recorded. */
 export interface RecordedRange {
@@ -21,33 +22,12 @@ export interface RecordedChange {
 }
 
 /**
- * Applies one event's changes. Monaco lists them from the end of the document to the start, "safe to apply in
- * sequence": normally they do not overlap and every offset also refers to the text before the event, so applying
- * from the highest offset down leaves the lower offsets valid. The sort is stable, so Monaco's own order is kept
- * exactly; that matters for the rare event whose changes are sequential rather than disjoint (an undo across an
- * end-of-line change lists two changes at offset 0, the second applying to the first's result). It only reorders a
- * list some other writer kept out of order.
+ * Applying changes is shared with the host's replay (main/common/events/applyChanges.ts): one implementation, so
+ * what the recording tests prove is what the replay does.
  */
-export function applyChanges(text: string, changes: readonly RecordedChange[]): string {
-  const ordered = changes
-    .map((c, i) => ({ c, i }))
-    .sort((a, b) => b.c.rangeOffset - a.c.rangeOffset || a.i - b.i)
-    .map((x) => x.c);
-  let out = text;
-  for (const c of ordered) {
-    if (c.rangeOffset < 0 || c.rangeLength < 0 || c.rangeOffset + c.rangeLength > out.length) {
-      throw new RangeError(`change at ${c.rangeOffset}+${c.rangeLength} is outside a text of ${out.length} units`);
-    }
-    out = out.slice(0, c.rangeOffset) + c.text + out.slice(c.rangeOffset + c.rangeLength);
-  }
-  return out;
-}
+export { applyChanges } from '../../../main/common/events/applyChanges';
 
-/**
- * Applies one `editor.change` record's data. An end-of-line change (`eol` set) rewrites every line break, which
- * Monaco does not list among the changes.
- */
-export function applyEditorChange(text: string, data: { changes: readonly RecordedChange[]; eol?: string }): string {
-  const out = applyChanges(text, data.changes);
-  return data.eol === undefined ? out : out.replace(/\r\n|\r|\n/g, data.eol);
+/** Applies one `editor.change` record's data (flush and end-of-line changes included). */
+export function applyEditorChange(text: string, data: TextChangeEvent & { changes: readonly RecordedChange[] }): string {
+  return applyChangeEvent(text, data);
 }
