@@ -9,6 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 if (!existsSync(join(root, 'dist', 'renderer', 'index.html'))) {
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 }
+// `npm run bench -- ui|trajectory|recording|replay|bundle` runs one part.
 const only = process.argv[2];
 console.log(`redesk bench, ${new Date().toISOString()}, node ${process.version}`);
 if (!only || only === 'ui') {
@@ -23,4 +24,13 @@ if ((!only || only === 'trajectory') && existsSync(join(root, 'scripts/bench/tra
 if (!only || only === 'trajectory' || only === 'recording') {
   console.log('\n== recording overhead on terminal throughput (issue 3)');
   execFileSync(process.execPath, [join(root, 'scripts/bench/recording.mjs')], { stdio: 'inherit' });
+}
+if (!only || only === 'replay') {
+  console.log('\n== replay of a synthetic 8-hour attempt (issue 3)');
+  execFileSync(process.execPath, ['--expose-gc', join(root, 'scripts/bench/replay.mjs')], { stdio: 'inherit' });
+}
+if (!only || only === 'bundle') {
+  // BENCH_BUNDLE_GIB=2 matches the issue's 2 GB submission; the default keeps a full `npm run bench` short.
+  console.log('\n== bundles: seal, verify, aggregate (issue 4)');
+  execFileSync(process.execPath, [join(root, 'scripts/bench/bundle.mjs'), '--gib', process.env.BENCH_BUNDLE_GIB ?? '2'], { stdio: 'inherit' });
 }
