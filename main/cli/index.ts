@@ -7,6 +7,7 @@ import { registerBundleCommands } from './commands/bundleCommands';
 import { registerEnvCommands } from './commands/envCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerLogCommands } from './commands/logCommands';
+import { registerReviewCommands } from './commands/reviewCommands';
 import { registerServeCommands } from './commands/serveCommands';
 
 const root = packageRoot();
@@ -23,5 +24,6 @@ registerAttemptCommands(program);
 registerLogCommands(program);
 registerKeyCommands(program);
 registerBundleCommands(program);
+registerReviewCommands(program);
 
 await program.parseAsync(process.argv);

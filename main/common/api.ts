@@ -91,6 +91,8 @@ export interface ReplayInfo {
   /** Score-over-time points for the scrubber's chart. */
   scores: { t: number; score: number | null; normalized: number | null }[];
   verify: { ok: boolean; message: string };
+  /** The .redesk file when a bundle is replayed (verify is then the whole bundle's verification). */
+  bundle?: string;
 }
 
 /** The state at one moment: enough to paint every pane without replaying from the start. */
@@ -112,6 +114,48 @@ export interface ReplayHit {
   ptyId?: string;
   path?: string;
   excerpt: string;
+}
+
+/** A bundle as the Bundles view lists it: the verification verdict and what its manifest says. */
+export interface BundleListing {
+  file: string;
+  ok: boolean;
+  /** The first failure's stable code; null when the bundle verified. */
+  code: string | null;
+  message: string;
+  warnings: string[];
+  signer?: string;
+  attempt?: string;
+  envId?: string;
+  envVersion?: string;
+  envTitle?: string;
+  group?: 'human' | 'agent';
+  agent?: string;
+  ticket?: string | null;
+  final: number | null;
+  normalized: number | null;
+}
+
+export interface BundlesScan {
+  /** The folder or file scanned, absolute. */
+  path: string;
+  /** The allowed_signers file signers were checked against; absent: any signer was accepted and named. */
+  allowedSigners?: string;
+  bundles: BundleListing[];
+}
+
+/** The headline of an aggregate report (summary.json holds the rest). */
+export interface BundlesReportSummary {
+  bundles: { total: number; counted: number; failed: number; duplicates: number; invalidated: number };
+  groups: { group: 'human' | 'agent'; runs: number; environments: number; meanNormalized: number; lo: number; hi: number }[];
+  failures: { file: string; code: string; message: string }[];
+}
+
+export interface BundlesReport {
+  outDir: string;
+  files: { html: string; csv: string; json: string };
+  allowedSigners: string;
+  summary: BundlesReportSummary;
 }
 
 /** Request/response methods. Every method is async and takes and returns JSON. */
@@ -156,6 +200,14 @@ export interface RedeskApi {
   replayRange(replayId: string, fromT: number, toT: number, limit?: number): Promise<EventRecord[]>;
   replaySearch(replayId: string, query: string, opts?: { regex?: boolean; limit?: number }): Promise<ReplayHit[]>;
   replayClose(replayId: string): Promise<void>;
+
+  /**
+   * Verifies a bundle, or every .redesk in a folder on the host machine, and lists them. Signers are checked against
+   * allowed_signers in that folder or in the data folder, when there is one.
+   */
+  bundlesScan(path: string): Promise<BundlesScan>;
+  /** Aggregates a folder of bundles into `<folder>/report/` (report.html, attempts.csv, summary.json). */
+  bundlesReport(path: string, opts?: { allowedSigners?: string }): Promise<BundlesReport>;
 }
 
 export type ApiMethod = keyof RedeskApi;
@@ -190,6 +242,8 @@ export const API_METHODS: readonly ApiMethod[] = [
   'replayRange',
   'replaySearch',
   'replayClose',
+  'bundlesScan',
+  'bundlesReport',
 ] as const;
 
 /** Events pushed from the services to every connected client. */

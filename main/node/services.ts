@@ -10,6 +10,7 @@ import type { AttemptState } from '../common/attempt';
 import type { Clock, Logger } from '../common/clock';
 import { RedeskError } from '../common/errors';
 import { appPaths, type AppPaths } from './appPaths';
+import { bundlesApi } from './bundle/bundlesApi';
 import { AttemptActivity } from './attempts/AttemptActivity';
 import { AttemptService } from './attempts/AttemptService';
 import { recordingPolicy } from './attempts/recordingPolicy';
@@ -159,7 +160,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     while (live.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }
 
-  const replays = new ReplayService({ attemptDir: async (id) => (await attempts.status(id)).dir, dataDir: paths.dataDir, logger });
+  // An organizer's allowed_signers in the data folder, when there is one, is what bundles are checked against.
+  const dataSigners = (): string | undefined => (existsSync(join(paths.dataDir, 'allowed_signers')) ? join(paths.dataDir, 'allowed_signers') : undefined);
+  const replays = new ReplayService({ attemptDir: async (id) => (await attempts.status(id)).dir, dataDir: paths.dataDir, logger, allowedSigners: dataSigners });
   let toolsDir: string | undefined;
   const api: RedeskApi = {
     appInfo: async () => ({ version, dataDir: paths.dataDir, mode: opts.mode }),
@@ -221,6 +224,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     logTail: (id, o) => attempts.logTail(id, o ?? {}),
 
     ...replayApi(replays),
+    ...bundlesApi({ dataDir: paths.dataDir }),
   };
 
   return {

@@ -4,13 +4,14 @@ import { Toasts } from './components/Toasts';
 import { HomeView } from './views/home/HomeView';
 import { AttemptView } from './views/attempt/AttemptView';
 import { ReplayView } from './replay/ReplayView';
+import { BundlesView } from './bundles/BundlesView';
 
 export function App() {
   const view = useStore((s) => s.view);
   return (
     <div className="app">
       <ConnectionBanner />
-      {view.kind === 'home' ? <HomeView /> : view.kind === 'replay' ? <ReplayView /> : <AttemptView />}
+      {view.kind === 'home' ? <HomeView /> : view.kind === 'replay' ? <ReplayView /> : view.kind === 'bundles' ? <BundlesView /> : <AttemptView />}
       <Toasts />
     </div>
   );

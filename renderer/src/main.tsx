@@ -10,6 +10,7 @@ import { attemptIdFromHash } from './lib/hashRoute';
 import { installBenchHooks } from './debug/benchHooks';
 import { installRecording } from './recording/installRecording';
 import { openReplayView, replayIdFromHash } from './replay/replayActions';
+import { bundlesFromHash, openBundlesView } from './bundles/bundlesActions';
 
 installEvents();
 installRecording();
@@ -20,6 +21,7 @@ const attemptId = attemptIdFromHash();
 const replayId = replayIdFromHash();
 if (attemptId) void openAttemptView(attemptId);
 else if (replayId) void openReplayView(replayId);
+else if (bundlesFromHash()) openBundlesView();
 void loadEnvs();
 void loadAttempts();
 

@@ -56,6 +56,8 @@ export interface BundleVerdict {
   signer?: string;
   /** The manifest, once its signature checked. */
   manifest?: Manifest;
+  /** sha256 of manifest.json's bytes: the bundle's identity (reviews name bundles by it). */
+  manifestSha256?: string;
   scores?: ScorePoint[];
 }
 
@@ -101,6 +103,7 @@ export async function verifyBundleFile(file: string, o: VerifyBundleOptions): Pr
       throw new RedeskError('BUNDLE_SIGNATURE_INVALID', `The manifest names expert key ${manifest.expert.fingerprint} but is signed by ${verdict.signer}.`);
     }
     verdict.manifest = manifest;
+    verdict.manifestSha256 = createHash('sha256').update(manifestBytes).digest('hex');
     checkStructure(manifest);
 
     work = await mkdtemp(join(o.tmpDir ?? tmpdir(), 'redesk-verify-'));

@@ -170,7 +170,7 @@ describe('ReplayService', () => {
     expect(await code(s.openReplay('nope_env-20261130T010203-ffff'))).toBe('ATTEMPT_NOT_FOUND');
     expect(await code(s.openReplay(join(root, 'missing')))).toBe('ATTEMPT_NOT_FOUND');
     expect(await code(s.openReplay(root))).toBe('LOG_CORRUPT');
-    expect(await code(s.openReplay('x.redesk'))).toBe('BAD_REQUEST');
+    expect(await code(s.openReplay('x.redesk'))).toBe('FILE_NOT_FOUND');
     const api = replayApi(s);
     const a = await api.replayOpen(ATTEMPT);
     await api.replayClose(a.replayId);

@@ -21,10 +21,17 @@ const COLUMNS: [string, (r: RunRecord) => string | number | boolean | null | und
   ['valid_scores', (r) => r.validScores],
   ['final_score', (r) => r.final],
   ['normalized_score', (r) => r.normalized],
+  ['manual_mean', (r) => r.manual?.mean],
+  ['manual_scores', (r) => r.manual?.scores.map((x) => `${x.judge}=${x.value}`).join('; ')],
+  ['invalidated_by', (r) => r.invalidated?.judge],
+  ['invalidated_reason', (r) => r.invalidated?.reason],
   ['bundle', (r) => r.file],
 ];
 
-/** attempts.csv: one row per counted attempt (RFC 4180 quoting; empty cells for absent values). */
+/**
+ * attempts.csv: one row per verified attempt, invalidated ones included with who invalidated them and why (RFC 4180
+ * quoting; empty cells for absent values).
+ */
 export function attemptsCsv(runs: readonly RunRecord[]): string {
   const lines = [COLUMNS.map(([h]) => h).join(',')];
   for (const r of runs) lines.push(COLUMNS.map(([, f]) => cell(f(r))).join(','));

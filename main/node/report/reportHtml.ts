@@ -8,10 +8,11 @@ const GROUP_COLOR: Record<Group, string> = { human: PALETTE[0]!, agent: PALETTE[
 export function reportHtml(s: ReportSummary, runs: readonly RunRecord[]): string {
   const body = [
     `<h1>redesk report</h1>`,
-    `<p class="meta">Generated ${esc(s.generatedAt)} · ${s.bundles.total} bundle(s): ${s.bundles.counted} counted, ${s.bundles.failed} failed verification, ${s.bundles.duplicates} reused ticket(s) · bootstrap ${s.resamples} resamples, seed ${s.seed}</p>`,
+    `<p class="meta">Generated ${esc(s.generatedAt)} · ${s.bundles.total} bundle(s): ${s.bundles.counted} counted, ${s.bundles.failed} failed verification, ${s.bundles.duplicates} reused ticket(s)${s.review ? `, ${s.review.invalidated.length} invalidated in review` : ''} · bootstrap ${s.resamples} resamples, seed ${s.seed}</p>`,
     overview(s),
     ...s.environments.map((e) => envSection(e, runs.filter((r) => r.envId === e.id))),
     problems(s),
+    reviewSection(s),
     methods(),
   ].join('\n');
   return `<!doctype html>
@@ -74,14 +75,14 @@ function envSection(e: ReportSummary['environments'][number], runs: RunRecord[])
   });
   const attempts = runs.map(
     (r) =>
-      `<tr><td>${esc(r.attempt)}</td><td>${r.group}${r.agent ? ` (${esc(r.agent)})` : ''}</td><td title="${esc(r.expert)}">${esc(r.signer ?? r.expert.slice(0, 16))}</td><td>${r.ticketId ? esc(r.ticketId.slice(0, 8)) : 'practice'}</td><td>${hours(r.elapsedMs)} / ${hours(r.timeLimitMs)}</td><td>${r.validScores}/${r.scoreCount}</td><td>${num(r.final)}</td><td>${num(r.normalized)}</td></tr>`,
+      `<tr><td>${esc(r.attempt)}</td><td>${r.group}${r.agent ? ` (${esc(r.agent)})` : ''}</td><td title="${esc(r.expert)}">${esc(r.signer ?? r.expert.slice(0, 16))}</td><td>${r.ticketId ? esc(r.ticketId.slice(0, 8)) : 'practice'}</td><td>${hours(r.elapsedMs)} / ${hours(r.timeLimitMs)}</td><td>${r.validScores}/${r.scoreCount}</td><td>${num(r.final)}</td><td>${num(r.normalized)}</td><td>${r.manual ? `${num(r.manual.mean)} <span class="ci">(${r.manual.scores.map((x) => `${esc(x.judge)} ${num(x.value)}`).join(', ')})</span>` : '—'}</td><td>${r.invalidated ? `<strong>invalidated</strong> by ${esc(r.invalidated.judge)}: ${esc(r.invalidated.reason)}` : ''}</td></tr>`,
   );
   return `<section><h2>${esc(e.id)} <span class="sub">${esc(e.title)}</span></h2>
 <p class="meta">versions ${e.versions.map(esc).join(', ')} · raw score: ${e.direction === 'min' ? 'lower' : 'higher'} is better · final = ${e.aggregate === 'best' ? 'best' : 'last'} valid score · time limit ${hours(e.timeLimitMs)}</p>
 <table><thead><tr><th>group</th><th>runs</th><th>mean normalized [95% CI]</th><th>p10</th><th>p25</th><th>median</th><th>p75</th><th>p90</th><th>best raw</th><th>median raw</th></tr></thead><tbody>${groupRows.join('')}</tbody></table>
 <table class="k"><thead><tr><th>group</th><th colspan="12">score@k of full-length runs [95% CI]</th></tr></thead><tbody>${kRows.join('')}</tbody></table>
 <div class="charts">${curve}</div>
-<details><summary>${runs.length} attempt(s)</summary><table><thead><tr><th>attempt</th><th>group</th><th>signer</th><th>ticket</th><th>time used</th><th>valid scores</th><th>final</th><th>normalized</th></tr></thead><tbody>${attempts.join('')}</tbody></table></details>
+<details><summary>${runs.length} attempt(s)</summary><table><thead><tr><th>attempt</th><th>group</th><th>signer</th><th>ticket</th><th>time used</th><th>valid scores</th><th>final</th><th>normalized</th><th>manual (judges' mean)</th><th>review</th></tr></thead><tbody>${attempts.join('')}</tbody></table></details>
 </section>`;
 }
 
@@ -96,6 +97,25 @@ function problems(s: ReportSummary): string {
   return `<section><h2>Not counted</h2>
 ${fails.length ? `<h3>Failed verification (${fails.length})</h3><table><thead><tr><th>bundle</th><th>code</th><th>why</th></tr></thead><tbody>${fails.join('')}</tbody></table>` : '<p>Every bundle verified.</p>'}
 ${dups.length ? `<h3>Reused tickets (${dups.length})</h3><p class="note">A ticket admits one attempt: the one that started first counts.</p><table><thead><tr><th>ticket</th><th>counted</th><th>not counted</th></tr></thead><tbody>${dups.join('')}</tbody></table>` : '<p>No ticket was used twice.</p>'}
+</section>`;
+}
+
+function reviewSection(s: ReportSummary): string {
+  const r = s.review;
+  if (!r) return '';
+  const judges = [...new Set(r.manualScores.flatMap((m) => m.scores.map((x) => x.judge)))].sort();
+  const manual = r.manualScores.map(
+    (m) => `<tr><td>${esc(m.envId)}</td><td>${esc(m.attempt)}</td><td>${m.group}</td>${judges.map((j) => `<td>${num(m.scores.find((x) => x.judge === j)?.value)}</td>`).join('')}<td>${num(m.mean)}</td></tr>`,
+  );
+  const inv = r.invalidated.map((x) => `<tr><td>${esc(x.envId)}</td><td>${esc(x.attempt)}</td><td>${x.group}</td><td>${esc(x.reason)}</td><td>${esc(x.judge)} <code>${esc(x.fingerprint)}</code></td><td>${esc(x.t)}</td></tr>`);
+  const hist = r.history.map((h) => `<tr><td>${esc(h.t)}</td><td>${h.kind}</td><td>${esc(h.attempt)}</td><td>${esc(h.judge)}</td><td>${esc(h.reason ?? '')}</td></tr>`);
+  const bad = r.invalidLines.map((l) => `<tr><td>${l.line}</td><td><code>${esc(l.code)}</code></td><td>${esc(l.message)}</td></tr>`);
+  return `<section><h2>Review</h2>
+<p class="meta">${r.records} signed review record(s)${r.reveals.length ? ` · revealed by ${r.reveals.map((x) => `${esc(x.judge)} (${esc(x.t)})`).join(', ')}` : ' · still blind'}</p>
+${inv.length ? `<h3>Invalidated (${inv.length}): not in the statistics</h3><table><thead><tr><th>env</th><th>attempt</th><th>group</th><th>reason</th><th>judge</th><th>when</th></tr></thead><tbody>${inv.join('')}</tbody></table>` : '<p>No attempt is invalidated.</p>'}
+${manual.length ? `<h3>Manual scores</h3><table><thead><tr><th>env</th><th>attempt</th><th>group</th>${judges.map((j) => `<th>${esc(j)}</th>`).join('')}<th>mean</th></tr></thead><tbody>${manual.join('')}</tbody></table>` : ''}
+${hist.length ? `<h3>Invalidations and restores</h3><table><thead><tr><th>when</th><th>what</th><th>attempt</th><th>judge</th><th>reason</th></tr></thead><tbody>${hist.join('')}</tbody></table>` : ''}
+${bad.length ? `<h3>Review lines that failed their check (${bad.length}): ignored</h3><table><thead><tr><th>line</th><th>code</th><th>why</th></tr></thead><tbody>${bad.join('')}</tbody></table>` : ''}
 </section>`;
 }
 

@@ -30,6 +30,12 @@ export interface RunRecord {
   scoreCount: number;
   validScores: number;
   points: ScorePoint[];
+  /** sha256 of the manifest: what review records name. */
+  bundleSha256?: string;
+  /** Judges' manual scores (each judge's latest) and their mean, from review.jsonl. */
+  manual?: { scores: { judge: string; fingerprint: string; value: number }[]; mean: number | null };
+  /** Set when a judge invalidated the run (it is then left out of the statistics). */
+  invalidated?: { judge: string; fingerprint: string; reason: string; t: string };
 }
 
 export interface ReportFailure {
@@ -86,5 +92,6 @@ function toRun(v: BundleVerdict): RunRecord {
     scoreCount: m.score.log.count,
     validScores: m.score.log.valid,
     points: v.scores ?? [],
+    ...(v.manifestSha256 ? { bundleSha256: v.manifestSha256 } : {}),
   };
 }

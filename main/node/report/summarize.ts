@@ -74,6 +74,21 @@ export interface ReportSummary {
   duplicates: ReportDuplicate[];
   environments: EnvSummary[];
   groups: Partial<Record<Group, GroupSummary>>;
+  /** What review.jsonl said, when the folder has one. */
+  review?: ReviewSummary;
+}
+
+export interface ReviewSummary {
+  records: number;
+  /** Lines that failed their signature or shape check: ignored. */
+  invalidLines: { line: number; code: string; message: string }[];
+  reveals: { judge: string; fingerprint: string; t: string }[];
+  /** Runs a judge invalidated: not in the statistics. */
+  invalidated: { file: string; attempt: string; envId: string; group: Group; judge: string; fingerprint: string; reason: string; t: string }[];
+  /** Every counted or invalidated run with manual scores: each judge's latest, and their mean. */
+  manualScores: { file: string; attempt: string; envId: string; group: Group; scores: { judge: string; fingerprint: string; value: number }[]; mean: number | null }[];
+  /** Invalidations and restores, in order: who did what. */
+  history: { file: string; attempt: string; kind: 'invalidate' | 'restore'; judge: string; reason?: string; t: string }[];
 }
 
 /** The report's numbers from the counted runs. Deterministic for a seed. */

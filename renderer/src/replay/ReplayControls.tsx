@@ -28,7 +28,7 @@ export function ReplayControls() {
           data-ok={String(info.verify.ok)}
           title={info.verify.message}
         >
-          {info.verify.ok ? 'log verified' : 'log NOT verified'}
+          {`${info.bundle ? 'bundle' : 'log'} ${info.verify.ok ? 'verified' : 'NOT verified'}`}
         </span>
       )}
       {error && (

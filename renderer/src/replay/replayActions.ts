@@ -5,6 +5,7 @@
 import { api } from '../api/client';
 import { ApiError } from '../api/ApiError';
 import { goHome } from '../actions/home';
+import { returnFromReplay } from '../bundles/bundlesActions';
 import { writeHash } from '../lib/hashRoute';
 import { getState, setState } from '../store/store';
 import { ReplayPlayer } from './ReplayPlayer';
@@ -58,7 +59,7 @@ export async function openReplayView(attemptId: string): Promise<void> {
 export function closeReplay(): void {
   disposePlayer();
   setState({ replay: null });
-  goHome();
+  if (!returnFromReplay()) goHome();
 }
 
 function disposePlayer(): void {

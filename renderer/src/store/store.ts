@@ -13,6 +13,7 @@ import {
 } from './slices';
 import type { StoreState } from './types';
 import { replaySlice } from '../replay/replaySlice';
+import { bundlesSlice } from '../bundles/bundlesSlice';
 
 /** The one store. Components read it with one selector per value: `useStore((s) => s.attempt)`. */
 export const useStore = create<StoreState>()(() => ({
@@ -27,6 +28,7 @@ export const useStore = create<StoreState>()(() => ({
   ...terminalSlice(),
   ...toastSlice(),
   ...replaySlice(),
+  ...bundlesSlice(),
 }));
 
 export const getState = useStore.getState;

@@ -1,9 +1,10 @@
 import type { EnvDetail, EnvSummary, FileEntry, RecordingPolicy } from '../../../main/common/api';
 import type { AttemptInfo, AttemptSummary, PreflightReport } from '../../../main/common/attempt';
 import type { ConnectionState } from '../api/WsRpc';
+import type { BundlesSlice } from '../bundles/bundlesSlice';
 import type { ReplaySlice } from '../replay/replaySlice';
 
-export type View = { kind: 'home' } | { kind: 'attempt'; attemptId: string } | { kind: 'replay'; attemptId: string };
+export type View = { kind: 'home' } | { kind: 'attempt'; attemptId: string } | { kind: 'replay'; attemptId: string } | { kind: 'bundles' };
 
 export interface Toast {
   id: number;
@@ -97,4 +98,5 @@ export type StoreState = ConnectionSlice &
   EditorSlice &
   TerminalSlice &
   ToastSlice &
-  ReplaySlice;
+  ReplaySlice &
+  BundlesSlice;

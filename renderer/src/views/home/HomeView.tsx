@@ -1,3 +1,4 @@
+import { openBundlesView } from '../../bundles/bundlesActions';
 import { useStore } from '../../store/store';
 import { EnvCard } from './EnvCard';
 import { EnvDetailPanel } from './EnvDetailPanel';
@@ -12,6 +13,10 @@ export function HomeView() {
       <header className="topbar">
         <span className="brand">redesk</span>
         <span className="muted">timed research-engineering evaluations</span>
+        <span className="spacer" />
+        <button data-testid="open-bundles" title="Verify, replay and aggregate result bundles" onClick={openBundlesView}>
+          Bundles
+        </button>
       </header>
       <main className="home-main">
         <section className="home-envs">

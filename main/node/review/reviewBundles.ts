@@ -1,0 +1,96 @@
+import { createHash, type KeyObject } from 'node:crypto';
+import { resolve } from 'node:path';
+import { RedeskError } from '../../common/errors';
+import { verifyBundles, type BundleVerdict, type VerifyBundleOptions } from '../bundle/verifyBundle';
+import { blindId, reviewSalt } from './blindId';
+import { readReviews, type ReviewLine } from './reviewLog';
+import { reviewState, type BundleReview, type ReviewState } from './reviewState';
+
+export interface ReviewRow {
+  blindId: string;
+  /** The manifest's sha256 (what review records name); absent when the bundle did not get that far. */
+  bundle?: string;
+  ok: boolean;
+  code: string | null;
+  message: string;
+  envId?: string;
+  final: number | null;
+  normalized: number | null;
+  review: BundleReview;
+  /** Who made it: only once a reveal is recorded and asked for. */
+  identity?: { file: string; attempt: string; group: 'human' | 'agent'; agent?: string; expert: string; signer?: string };
+}
+
+export interface ReviewListing {
+  dir: string;
+  blind: boolean;
+  reveals: ReviewState['reveals'];
+  /** review.jsonl lines that failed their check: ignored, and shown. */
+  invalidLines: ReviewLine[];
+  rows: ReviewRow[];
+}
+
+export interface ReviewListOptions extends Pick<VerifyBundleOptions, 'allowedSigners' | 'trustAnySigner' | 'organizerKey' | 'now' | 'tmpDir'> {
+  /** Show identities; refused (REVIEW_NOT_REVEALED) until a reveal is recorded in review.jsonl. */
+  reveal?: boolean;
+  /** Organizer keys whose review records count; any judge's valid signature counts when absent. */
+  judges?: readonly KeyObject[];
+}
+
+/**
+ * The bundles of a folder as a blind reviewer sees them: verification, env and scores, manual scores and
+ * invalidations, under salted ids; identities (expert, human or agent, file) only after a recorded reveal.
+ */
+export async function listForReview(dir: string, o: ReviewListOptions): Promise<ReviewListing> {
+  const abs = resolve(dir);
+  const [report, salt, log] = await Promise.all([verifyBundles(abs, o), reviewSalt(abs), readReviews(abs, o.judges)]);
+  const state = reviewState(log.records);
+  if (o.reveal && state.reveals.length === 0) {
+    throw new RedeskError('REVIEW_NOT_REVEALED', 'Nobody has revealed this review yet; identities stay hidden.', { hint: 'Run `redesk review reveal <dir> --judge NAME` first: the reveal is recorded with your name.' });
+  }
+  const rows = report.bundles.map((v) => row(v, salt, state, !!o.reveal));
+  if (!o.reveal) rows.sort((a, b) => a.blindId.localeCompare(b.blindId));
+  return { dir: abs, blind: !o.reveal, reveals: state.reveals, invalidLines: log.invalid, rows };
+}
+
+/** The manifest sha256 a blind id stands for, from a listing; REVIEW_UNKNOWN_BUNDLE when none has it. */
+export function bundleOfBlindId(listing: ReviewListing, id: string): string {
+  const r = listing.rows.find((x) => x.blindId === id);
+  if (!r) throw new RedeskError('REVIEW_UNKNOWN_BUNDLE', `No bundle in ${listing.dir} has the blind id ${id}.`, { where: id, hint: 'Run `redesk review list <dir>` for the ids.' });
+  if (!r.bundle) throw new RedeskError('REVIEW_UNKNOWN_BUNDLE', `${id} is a bundle whose manifest could not be read (${r.code}); it cannot be reviewed.`, { where: id });
+  return r.bundle;
+}
+
+function row(v: BundleVerdict, salt: string, state: ReviewState, reveal: boolean): ReviewRow {
+  const m = v.manifest;
+  const sha = v.manifestSha256;
+  const id = blindId(salt, sha ?? createHash('sha256').update(`file:${v.file}`).digest('hex'));
+  return {
+    blindId: id,
+    ...(sha ? { bundle: sha } : {}),
+    ok: v.ok,
+    code: v.code,
+    message: reveal ? v.message : blindMessage(v),
+    ...(m ? { envId: m.env.id } : {}),
+    final: m?.score.final ?? null,
+    normalized: m?.score.normalized ?? null,
+    review: (sha && state.bundles.get(sha)) || { scores: [], manualMean: null, invalidated: null, history: [] },
+    ...(reveal && m
+      ? {
+          identity: {
+            file: v.file,
+            attempt: m.attempt.id,
+            group: m.agent ? ('agent' as const) : ('human' as const),
+            ...(m.agent ? { agent: m.agent.version ? `${m.agent.name} ${m.agent.version}` : m.agent.name } : {}),
+            expert: m.expert.fingerprint,
+            ...(v.signer ? { signer: v.signer } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Verification messages name the file, attempt and signer; a blind reviewer sees the code and a neutral line. */
+function blindMessage(v: BundleVerdict): string {
+  return v.ok ? 'ok' : `${v.code}: the bundle failed verification (details hidden until reveal)`;
+}

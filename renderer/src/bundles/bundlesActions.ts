@@ -1,0 +1,64 @@
+/** What the Bundles view does: scan a folder of bundles on the host, open one in replay, build the report. */
+import { api } from '../api/client';
+import { ApiError } from '../api/ApiError';
+import { writeHash } from '../lib/hashRoute';
+import { openReplayView } from '../replay/replayActions';
+import { getState, setState } from '../store/store';
+import type { BundlesViewState } from './bundlesSlice';
+
+function patch(p: Partial<BundlesViewState>): void {
+  setState({ bundles: { ...getState().bundles, ...p } });
+}
+
+export function openBundlesView(): void {
+  setState({ view: { kind: 'bundles' } });
+  patch({ replayOpen: false });
+  writeHash('#/bundles');
+}
+
+export function setBundlesPath(path: string): void {
+  patch({ path });
+}
+
+export async function scanBundles(): Promise<void> {
+  const path = getState().bundles.path.trim();
+  if (!path) return;
+  patch({ status: 'scanning', error: undefined, report: { status: 'idle' } });
+  try {
+    const scan = await api.bundlesScan(path);
+    patch({ status: 'ready', scan });
+  } catch (e) {
+    const { code, message } = ApiError.from(e);
+    patch({ status: 'error', scan: null, error: { code, message } });
+  }
+}
+
+export async function buildReport(): Promise<void> {
+  const path = getState().bundles.scan?.path ?? getState().bundles.path.trim();
+  if (!path) return;
+  patch({ report: { status: 'building' } });
+  try {
+    const result = await api.bundlesReport(path);
+    patch({ report: { status: 'ready', result } });
+  } catch (e) {
+    const { code, message } = ApiError.from(e);
+    patch({ report: { status: 'error', error: { code, message } } });
+  }
+}
+
+/** Replays a bundle in the replay view (the host verifies and unpacks it); Back comes back here. */
+export function openBundleReplay(file: string): void {
+  patch({ replayOpen: true });
+  void openReplayView(file);
+}
+
+/** Called by the replay view's Back: true when it should return here rather than home. */
+export function returnFromReplay(): boolean {
+  if (!getState().bundles.replayOpen) return false;
+  openBundlesView();
+  return true;
+}
+
+export function bundlesFromHash(): boolean {
+  return window.location.hash === '#/bundles';
+}

@@ -1,0 +1,146 @@
+/**
+ * The Bundles view in browser mode: an attempt run through the API is sealed; its bundle and a tampered copy go in
+ * a folder; the view loads the folder (ok, and the failure's code), opens the bundle in the replay view, comes
+ * back, and builds the report. Screenshots go to test-results/bundles-<step>.png.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { connectRemoteApi, type RemoteApiHandle } from '../../main/cli/RemoteApi';
+
+const root = join(__dirname, '..', '..');
+const bin = join(root, 'bin', 'redesk.js');
+const shots = join(root, 'test-results');
+const BROWSERS = [process.env.REDESK_BROWSER, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const browserPath = BROWSERS.find((p): p is string => !!p && existsSync(p));
+const built = existsSync(join(root, 'dist', 'cli', 'index.js')) && existsSync(join(root, 'dist', 'renderer', 'index.html'));
+
+let host: ChildProcess | undefined;
+let dataDir = '';
+let work = '';
+let url = '';
+let browser: Browser | undefined;
+let page: Page;
+let remote: RemoteApiHandle;
+
+function startHost(dir: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'serve', '--data-dir', dir, '--no-open', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    host = child;
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /redesk: open (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('exit', (code) => reject(new Error(`redesk serve exited with ${code}: ${err}`)));
+  });
+}
+
+async function shot(step: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `bundles-${step}.png`) });
+}
+
+beforeAll(async () => {
+  if (!built) throw new Error('build first: npm run build (dist/cli and dist/renderer are needed)');
+  if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
+  mkdirSync(shots, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-bundles-'));
+  work = mkdtempSync(join(tmpdir(), 'redesk-e2e-bundles-work-'));
+  url = await startHost(dataDir);
+  remote = await connectRemoteApi(Number(new URL(url).port), new URL(url).searchParams.get('token')!);
+  browser = await chromium.launch({
+    executablePath: browserPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
+});
+
+afterAll(async () => {
+  remote?.close();
+  await browser?.close();
+  if (host && host.exitCode === null) {
+    host.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    if (host.exitCode === null) host.kill('SIGKILL');
+  }
+  for (const d of [dataDir, work]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+describe('bundles view in browser mode', () => {
+  it('loads a folder of bundles, shows ok and a failure code, replays one, builds the report', async () => {
+    const { api } = remote;
+    const attempt = await api.attemptStart('prefix_sum_mini');
+    const { ptyId } = await api.ptyCreate(attempt.id, { cols: 100, rows: 28 });
+    await sleep(800);
+    await api.ptyInput(ptyId, 'echo bundled-needle\r');
+    await sleep(1_000);
+    await api.fsWrite(attempt.id, 'solution.py', readFileSync(join(root, 'envs', 'prefix_sum_mini', 'reference', 'solution.py'), 'utf8'));
+    await api.attemptScore(attempt.id);
+    await api.attemptSubmit(attempt.id);
+    // Sealing follows the final score.
+    let sealed = await api.attemptStatus(attempt.id);
+    for (let i = 0; i < 120 && !sealed.bundle; i++) {
+      await sleep(500);
+      sealed = await api.attemptStatus(attempt.id);
+    }
+    expect(sealed.bundle?.file).toBeTruthy();
+
+    const folder = join(work, 'bundles');
+    mkdirSync(folder);
+    copyFileSync(sealed.bundle!.file, join(folder, 'a-good.redesk'));
+    const bytes = readFileSync(sealed.bundle!.file);
+    // Flip a byte of the submitted solution: its hash no longer matches the manifest.
+    const solution = readFileSync(join(root, 'envs', 'prefix_sum_mini', 'reference', 'solution.py'));
+    const at = bytes.indexOf(solution.subarray(0, 64));
+    expect(at).toBeGreaterThan(0);
+    bytes[at] ^= 1;
+    writeFileSync(join(folder, 'b-tampered.redesk'), bytes);
+
+    await page.goto(url);
+    await page.getByTestId('open-bundles').click();
+    await page.getByTestId('bundles-view').waitFor();
+    await page.getByTestId('bundles-path').fill(folder);
+    await page.getByTestId('bundles-load').click();
+    await page.getByTestId('bundle-row-2').waitFor({ timeout: 60_000 });
+    const good = page.getByTestId('bundle-row-1');
+    const bad = page.getByTestId('bundle-row-2');
+    expect(await good.locator('.badge').textContent()).toBe('ok');
+    expect(await bad.locator('.badge').textContent()).toBe('BUNDLE_HASH_MISMATCH');
+    expect(await good.textContent()).toContain('human');
+    expect(await page.getByTestId('bundles-signers').textContent()).toContain('no allowed_signers found');
+    await shot('scan');
+
+    // Replay the bundle; Back returns here.
+    await page.getByTestId('bundle-replay-1').click();
+    await page.getByTestId('replay-timeline').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('replay-verify').getAttribute('data-ok')).toBe('true');
+    // Seek to the end: the terminal shows what was typed.
+    const box = (await page.getByTestId('replay-timeline').boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.97, box.y + 10);
+    await page.waitForFunction(() => document.querySelector('[data-testid="replay-terminal"]')?.textContent?.includes('bundled-needle'), null, { timeout: 15_000 });
+    await shot('replay');
+    await page.getByTestId('replay-back').click();
+    await page.getByTestId('bundles-view').waitFor();
+    expect(await page.getByTestId('bundle-row-2').count()).toBe(1);
+
+    // The report counts only accepted experts: without allowed_signers it says so; with one it is built.
+    await page.getByTestId('bundles-report').click();
+    await page.getByTestId('bundles-report-error').waitFor();
+    expect(await page.getByTestId('bundles-report-error').textContent()).toContain('allowed_signers');
+    const pub = readFileSync(join(dataDir, 'keys', 'expert.pub'), 'utf8').trim();
+    writeFileSync(join(folder, 'allowed_signers'), `expert@lab ${pub}\n`);
+    await page.getByTestId('bundles-report').click();
+    await page.getByTestId('bundles-report-result').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('bundles-report-path').textContent()).toBe(join(folder, 'report', 'report.html'));
+    expect(await page.getByTestId('bundles-report-result').textContent()).toContain('1 of 2 bundle(s) counted');
+    expect(existsSync(join(folder, 'report', 'attempts.csv'))).toBe(true);
+    await shot('report');
+  });
+});
