@@ -2,7 +2,7 @@
  * The desktop shell, kept thin: lifecycle, one window, the custom scheme, validated IPC. Every service is the
  * same Node code the CLI and browser mode run.
  */
-import { app, BrowserWindow, dialog, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { toErrorData } from '../common/errors';
 import { defaultDataDir, packageRoot } from '../node/appPaths';
@@ -12,6 +12,11 @@ import { APP_ORIGIN, registerSchemePrivileges, serveRenderer } from './protocol'
 import { utilityHostSpawner } from './utilitySpawner';
 
 registerSchemePrivileges();
+
+const safeStorageProtector = {
+  protect: (pem: string) => safeStorage.encryptString(pem),
+  unprotect: (stored: Buffer) => safeStorage.decryptString(stored),
+};
 
 const dataDirArg = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
 const dataDir = dataDirArg ?? (process.env.REDESK_DATA_DIR || app.getPath('userData') || defaultDataDir());
@@ -61,7 +66,13 @@ async function main(): Promise<void> {
   await app.whenReady();
   const root = packageRoot(app.getAppPath());
   try {
-    services = await createServices({ dataDir, mode: 'electron', spawner: utilityHostSpawner });
+    services = await createServices({
+      dataDir,
+      mode: 'electron',
+      spawner: utilityHostSpawner,
+      // The expert key at rest is encrypted with the OS keychain where Electron can reach one.
+      ...(safeStorage.isEncryptionAvailable() ? { keyProtector: safeStorageProtector } : {}),
+    });
   } catch (e) {
     const err = toErrorData(e);
     dialog.showErrorBox('redesk cannot start', `${err.code}: ${err.message}${err.hint ? `\n\n${err.hint}` : ''}`);

@@ -19,6 +19,7 @@ import type { HostSpawner, PtyService } from './contracts';
 import { EnvRegistry } from './envs/EnvRegistry';
 import { runPreflight } from './envs/preflight';
 import { EventBus } from './EventBus';
+import type { KeyProtector } from './keys/keyStore';
 import { GpuSampler } from './os/GpuSampler';
 import { NetSampler } from './os/NetSampler';
 import type { Sampler } from './os/Sampler';
@@ -42,6 +43,8 @@ export interface ServicesOptions {
   /** Override paths (tests). */
   paths?: Partial<AppPaths>;
   spawner?: HostSpawner;
+  /** Wraps the expert's private key at rest; the Electron shell passes one built on safeStorage (the OS keychain). */
+  keyProtector?: KeyProtector;
   /** What the lock file says about this host, so CLI commands can forward to it. */
   hostInfo?: { port: number; token: string };
   /** Where the values of an env's secrets come from (the host's environment). */
@@ -104,6 +107,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     appVersion: version,
     hostEnv,
     beforeFinalize: (id) => closeTerminals(id),
+    ...(opts.keyProtector ? { recorder: { keyProtector: opts.keyProtector } } : {}),
   });
   try {
     await attempts.init();

@@ -98,7 +98,7 @@ async function readPrivateKey(keyPath: string, protector?: KeyProtector): Promis
   const plain = stored.subarray(0, PEM_PREFIX.length).toString() === PEM_PREFIX;
   if (!plain && !protector) {
     throw new RedeskError('KEY_INVALID', `${keyPath} is protected, and no way to unprotect it was given.`, {
-      hint: 'Open it with the app that made it (it uses the OS keychain).',
+      hint: 'The desktop app keeps this key in the OS keychain: start the app; while it runs, redesk commands on this data directory go through it.',
       where: keyPath,
     });
   }
