@@ -3,20 +3,17 @@
  * prefix_sum_mini, use the terminal, replace the solution in the editor, save, score, submit, read the final score.
  * Screenshots of each step go to test-results/e2e-<step>.png.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { browserPath, launchChromium } from '../support/browser';
+import { isBuilt, root, shots, startHost, stopHost } from '../support/host';
 import { connectRemoteApi } from '../../main/cli/RemoteApi';
 
-const root = join(__dirname, '..', '..');
-const bin = join(root, 'bin', 'redesk.js');
-const shots = join(root, 'test-results');
-const BROWSERS = [process.env.REDESK_BROWSER, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const browserPath = BROWSERS.find((p): p is string => !!p && existsSync(p));
-const built = existsSync(join(root, 'dist', 'cli', 'index.js')) && existsSync(join(root, 'dist', 'renderer', 'index.html'));
+const built = isBuilt();
 
 let host: ChildProcess | undefined;
 let dataDir = '';
@@ -24,25 +21,6 @@ let url = '';
 let browser: Browser | undefined;
 let context: BrowserContext;
 let page: Page;
-
-function startHost(dir: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'serve', '--data-dir', dir, '--no-open', '--port', '0'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    host = child;
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /redesk: open (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (code) => reject(new Error(`redesk serve exited with ${code}: ${err}`)));
-  });
-}
 
 async function shot(step: string): Promise<void> {
   await page.screenshot({ path: join(shots, `e2e-${step}.png`) });
@@ -58,11 +36,8 @@ beforeAll(async () => {
   if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
   mkdirSync(shots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-'));
-  url = await startHost(dataDir);
-  browser = await chromium.launch({
-    executablePath: browserPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ child: host, url } = await startHost(dataDir));
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   // Pasting is how a person puts a prepared solution into the editor; the page may use the clipboard for that.
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
@@ -71,11 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (host && host.exitCode === null) {
-    host.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    if (host.exitCode === null) host.kill('SIGKILL');
-  }
+  await stopHost(host);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -3,21 +3,18 @@
  * a folder; the view loads the folder (ok, and the failure's code), opens the bundle in the replay view, comes
  * back, and builds the report. Screenshots go to test-results/bundles-<step>.png.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { browserPath, launchChromium } from '../support/browser';
+import { isBuilt, root, shots, startHost, stopHost } from '../support/host';
 import { connectRemoteApi, type RemoteApiHandle } from '../../main/cli/RemoteApi';
 
-const root = join(__dirname, '..', '..');
-const bin = join(root, 'bin', 'redesk.js');
-const shots = join(root, 'test-results');
-const BROWSERS = [process.env.REDESK_BROWSER, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const browserPath = BROWSERS.find((p): p is string => !!p && existsSync(p));
-const built = existsSync(join(root, 'dist', 'cli', 'index.js')) && existsSync(join(root, 'dist', 'renderer', 'index.html'));
+const built = isBuilt();
 
 let host: ChildProcess | undefined;
 let dataDir = '';
@@ -26,22 +23,6 @@ let url = '';
 let browser: Browser | undefined;
 let page: Page;
 let remote: RemoteApiHandle;
-
-function startHost(dir: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'serve', '--data-dir', dir, '--no-open', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    host = child;
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /redesk: open (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (code) => reject(new Error(`redesk serve exited with ${code}: ${err}`)));
-  });
-}
 
 async function shot(step: string): Promise<void> {
   await page.screenshot({ path: join(shots, `bundles-${step}.png`) });
@@ -53,23 +34,16 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-bundles-'));
   work = mkdtempSync(join(tmpdir(), 'redesk-e2e-bundles-work-'));
-  url = await startHost(dataDir);
+  ({ child: host, url } = await startHost(dataDir));
   remote = await connectRemoteApi(Number(new URL(url).port), new URL(url).searchParams.get('token')!);
-  browser = await chromium.launch({
-    executablePath: browserPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
 });
 
 afterAll(async () => {
   remote?.close();
   await browser?.close();
-  if (host && host.exitCode === null) {
-    host.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    if (host.exitCode === null) host.kill('SIGKILL');
-  }
+  await stopHost(host);
   for (const d of [dataDir, work]) if (d) rmSync(d, { recursive: true, force: true });
 });
 

@@ -4,24 +4,21 @@
  * saved indicator. Then the log on disk is checked: the chain verifies, replaying the editor records from the opened
  * content reproduces every save, and the note and the paste are there. Screenshots: test-results/rec-<step>.png.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { browserPath, launchChromium } from '../support/browser';
+import { bin, isBuilt, root, shots, startHost, stopHost } from '../support/host';
 import { connectRemoteApi } from '../../main/cli/RemoteApi';
 import type { EventRecord } from '../../main/common/events/record';
 import { verifyLog } from '../../main/node/recorder/verifyLog';
 import { applyEditorChange, type RecordedChange } from '../../renderer/src/recording/applyChanges';
 
-const root = join(__dirname, '..', '..');
-const bin = join(root, 'bin', 'redesk.js');
-const shots = join(root, 'test-results');
-const BROWSERS = [process.env.REDESK_BROWSER, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const browserPath = BROWSERS.find((p): p is string => !!p && existsSync(p));
-const built = existsSync(join(root, 'dist', 'cli', 'index.js')) && existsSync(join(root, 'dist', 'renderer', 'index.html'));
+const built = isBuilt();
 
 let host: ChildProcess | undefined;
 let dataDir = '';
@@ -30,22 +27,6 @@ let browser: Browser | undefined;
 let page: Page;
 /** The attempt the first test made; the second reopens it. */
 let attemptId = '';
-
-function startHost(dir: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'serve', '--data-dir', dir, '--no-open', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    host = child;
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /redesk: open (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (code) => reject(new Error(`redesk serve exited with ${code}: ${err}`)));
-  });
-}
 
 const shot = (step: string) => page.screenshot({ path: join(shots, `rec-${step}.png`) });
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -79,11 +60,8 @@ beforeAll(async () => {
   if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
   mkdirSync(shots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'redesk-rec-'));
-  url = await startHost(dataDir);
-  browser = await chromium.launch({
-    executablePath: browserPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ child: host, url } = await startHost(dataDir));
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
   page = await context.newPage();
@@ -91,11 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (host && host.exitCode === null) {
-    host.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    if (host.exitCode === null) host.kill('SIGKILL');
-  }
+  await stopHost(host);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -4,21 +4,18 @@
  * clicking, search for what was typed and jump to it, and play at 64×. Screenshots go to
  * test-results/replay-<step>.png.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { browserPath, launchChromium } from '../support/browser';
+import { isBuilt, shots, startHost, stopHost } from '../support/host';
 import { connectRemoteApi, type RemoteApiHandle } from '../../main/cli/RemoteApi';
 
-const root = join(__dirname, '..', '..');
-const bin = join(root, 'bin', 'redesk.js');
-const shots = join(root, 'test-results');
-const BROWSERS = [process.env.REDESK_BROWSER, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const browserPath = BROWSERS.find((p): p is string => !!p && existsSync(p));
-const built = existsSync(join(root, 'dist', 'cli', 'index.js')) && existsSync(join(root, 'dist', 'renderer', 'index.html'));
+const built = isBuilt();
 const NEEDLE = 'replay-needle-42';
 
 let host: ChildProcess | undefined;
@@ -27,22 +24,6 @@ let url = '';
 let browser: Browser | undefined;
 let page: Page;
 let remote: RemoteApiHandle;
-
-function startHost(dir: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'serve', '--data-dir', dir, '--no-open', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    host = child;
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /redesk: open (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (code) => reject(new Error(`redesk serve exited with ${code}: ${err}`)));
-  });
-}
 
 async function shot(step: string): Promise<void> {
   await page.screenshot({ path: join(shots, `replay-${step}.png`) });
@@ -69,23 +50,16 @@ beforeAll(async () => {
   if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
   mkdirSync(shots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-replay-'));
-  url = await startHost(dataDir);
+  ({ child: host, url } = await startHost(dataDir));
   remote = await connectRemoteApi(Number(new URL(url).port), new URL(url).searchParams.get('token')!);
-  browser = await chromium.launch({
-    executablePath: browserPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
 });
 
 afterAll(async () => {
   remote?.close();
   await browser?.close();
-  if (host && host.exitCode === null) {
-    host.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    if (host.exitCode === null) host.kill('SIGKILL');
-  }
+  await stopHost(host);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -13,25 +13,14 @@ import type { RedeskApi } from '../../main/common/api';
 import type { EventRecord } from '../../main/common/events/record';
 import { LogReader } from '../../main/node/recorder/LogReader';
 import { verifyLog } from '../../main/node/recorder/verifyLog';
+import { bin, root, startHost as startServe, type Host } from '../support/host';
 
-const root = join(__dirname, '..', '..');
-const bin = join(root, 'bin', 'redesk.js');
 const children: ChildProcess[] = [];
 
-function startHost(dataDir: string): Promise<{ child: ChildProcess; port: number; token: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'serve', '--no-open', '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /open http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]), token: m[2]! });
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (code) => reject(new Error(`host exited ${code}: ${err}`)));
-  });
+async function startHost(dataDir: string): Promise<Host> {
+  const h = await startServe(dataDir);
+  children.push(h.child);
+  return h;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
