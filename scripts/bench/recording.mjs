@@ -2,7 +2,7 @@
 // Recording overhead on terminal throughput (issue #3); the measurement is in recordingCore.mjs. Builds the modules
 // it needs with esbuild into node_modules/.cache first, so it runs with plain node:
 //   node scripts/bench/recording.mjs [--mb N] [--rounds R] [--dir D]
-import { build } from 'esbuild';
+import { loadSources } from './loadSources.mjs';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,23 +17,9 @@ const { values: args } = parseArgs({
 const entry = join(root, 'dist', 'node', 'ptyHost.js');
 if (!existsSync(entry)) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--no-renderer'], { stdio: 'inherit' });
 
-const outfile = join(root, 'node_modules', '.cache', 'redesk-bench', 'recording.mjs');
-await build({
-  stdin: {
-    contents: `export { PtyHostClient } from './main/node/pty/PtyHostClient';
+const mod = await loadSources('recording', `export { PtyHostClient } from './main/node/pty/PtyHostClient';
       export { EventLog } from './main/node/recorder/EventLog';
       export { AttemptLog } from './main/node/attempts/AttemptLog';
-      export { systemClock, silentLogger } from './main/node/systemClock';`,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
+      export { systemClock, silentLogger } from './main/node/systemClock';`);
 const { benchRecording } = await import(pathToFileURL(join(root, 'scripts', 'bench', 'recordingCore.mjs')).href);
-await benchRecording(await import(pathToFileURL(outfile).href), { entry, mb: Number(args.mb), rounds: Number(args.rounds), dir: args.dir });
+await benchRecording(mod, { entry, mb: Number(args.mb), rounds: Number(args.rounds), dir: args.dir });

@@ -4,37 +4,22 @@
 // plain node:
 //   node scripts/bench/replay.mjs [--hours H] [--seeks N] [--dir D]
 // Prints `name: value unit (goal ...)` lines.
-import { build } from 'esbuild';
+import { loadSources } from './loadSources.mjs';
 import { generateKeyPairSync, createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+
 import { parseArgs } from 'node:util';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: args } = parseArgs({
   options: { hours: { type: 'string', default: '8' }, seeks: { type: 'string', default: '50' }, dir: { type: 'string', default: tmpdir() } },
 });
 
-const outfile = join(root, 'node_modules', '.cache', 'redesk-bench', 'replay.mjs');
-await build({
-  stdin: {
-    contents: `export { EventLog } from './main/node/recorder/EventLog';
+const mod = await loadSources('replay', `export { EventLog } from './main/node/recorder/EventLog';
       export { ReplayService } from './main/node/replay/ReplayService';
-      export { silentLogger } from './main/node/systemClock';`,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
-const { EventLog, ReplayService, silentLogger } = await import(pathToFileURL(outfile).href);
+      export { silentLogger } from './main/node/systemClock';`);
+const { EventLog, ReplayService, silentLogger } = mod;
 
 const print = (name, value, unit, goal) => console.log(`${name}: ${value} ${unit}${goal ? ` (goal ${goal})` : ''}`);
 const mib = (n) => (n / 1024 / 1024).toFixed(1);

@@ -4,40 +4,25 @@
 //   node scripts/bench/trajectory.mjs [--records N] [--hours H] [--dir D]
 // Prints `name: value unit (goal ...)` lines. The log goes to a temporary folder on the same disk as --dir (default:
 // the OS temp folder); fdatasync costs what that disk costs.
-import { build } from 'esbuild';
+import { loadSources } from './loadSources.mjs';
 import { generateKeyPairSync, createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: args } = parseArgs({
   options: { records: { type: 'string', default: '500000' }, hours: { type: 'string', default: '8' }, dir: { type: 'string', default: tmpdir() } },
 });
 
-const outfile = join(root, 'node_modules', '.cache', 'redesk-bench', 'recorder.mjs');
-await build({
-  stdin: {
-    contents: `export { EventLog } from './main/node/recorder/EventLog';
+const mod = await loadSources('recorder', `export { EventLog } from './main/node/recorder/EventLog';
       export { verifyLog } from './main/node/recorder/verifyLog';
       export { nodeLogFs } from './main/node/recorder/logFs';
-      export { systemClock, silentLogger } from './main/node/systemClock';`,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
-const { EventLog, verifyLog, nodeLogFs, systemClock, silentLogger } = await import(pathToFileURL(outfile).href);
+      export { systemClock, silentLogger } from './main/node/systemClock';`);
+const { EventLog, verifyLog, nodeLogFs, systemClock, silentLogger } = mod;
 
 const key = generateKeyPairSync('ed25519');
 const print = (name, value, unit, goal) => console.log(`${name}: ${value} ${unit}${goal ? ` (goal ${goal})` : ''}`);

@@ -1,0 +1,23 @@
+// Benches time the project's own TypeScript modules under plain node: esbuild bundles the named exports into
+// node_modules/.cache/redesk-bench/<name>.mjs (dependencies stay external) and the bench imports that.
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** `exportsSource` is TypeScript re-exports relative to the repository root, e.g. `export { X } from './main/…'`. */
+export async function loadSources(name, exportsSource) {
+  const outfile = join(root, 'node_modules', '.cache', 'redesk-bench', `${name}.mjs`);
+  await build({
+    stdin: { contents: exportsSource, resolveDir: root, loader: 'ts' },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return import(pathToFileURL(outfile).href);
+}
