@@ -111,6 +111,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   });
   try {
     await attempts.init();
+    // The app makes the expert's key at first run (and shows it under `redesk keys show`), not at the first attempt.
+    if (opts.mode !== 'cli') await attempts.recorder.expertKey();
   } catch (e) {
     await lock.release();
     throw e;

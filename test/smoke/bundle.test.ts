@@ -51,10 +51,13 @@ describe('redesk bundles', () => {
     expect(existsSync(`${ticketFile}.sig`)).toBe(true);
     expect(ticket.ticket.env.hash).toMatch(/^[0-9a-f]{64}$/);
 
-    // Under the ticket once `attempt start --ticket` is wired; a practice attempt until then.
-    const withTicket = redesk(['attempt', 'start', '--help']).stdout.includes('--ticket');
-    const a = json<{ id: string; workspace: string; practice: boolean }>(['attempt', 'start', 'prefix_sum_mini', '--data-dir', expertDir, ...(withTicket ? ['--ticket', ticketFile] : [])]);
-    expect(a.practice).toBe(!withTicket);
+    // The expert starts under the ticket: not practice, and the ticket cannot admit a second attempt.
+    const a = json<{ id: string; workspace: string; practice: boolean; ticketId: string }>(['attempt', 'start', 'prefix_sum_mini', '--data-dir', expertDir, '--ticket', ticketFile]);
+    expect(a.practice).toBe(false);
+    expect(a.ticketId).toBe(ticket.ticket.id);
+    const again = redesk(['attempt', 'start', 'prefix_sum_mini', '--data-dir', expertDir, '--ticket', ticketFile, '--json']);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout).error.code).toBe('TICKET_REUSED');
     cpSync(join(root, 'envs', 'prefix_sum_mini', 'reference', 'solution.py'), join(a.workspace, 'solution.py'));
     json(['attempt', 'score', a.id, '--data-dir', expertDir]);
     const submitted = json<{ finalScore: number }>(['attempt', 'submit', a.id, '--data-dir', expertDir]);

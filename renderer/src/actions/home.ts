@@ -57,11 +57,13 @@ export async function runPreflight(envId: string): Promise<void> {
   }
 }
 
-export async function startAttempt(envId: string): Promise<void> {
+/** Starts an attempt; with a ticket path (the organizer's ticket.json on this machine) it runs under that ticket. */
+export async function startAttempt(envId: string, ticketPath?: string): Promise<void> {
   if (getState().starting) return;
   setState({ starting: true });
   try {
-    const info = await api.attemptStart(envId);
+    const ticket = ticketPath?.trim();
+    const info = await api.attemptStart(envId, ticket ? { ticket } : {});
     await openAttemptView(info.id, info);
   } catch (e) {
     reportError(e, 'Could not start the attempt');

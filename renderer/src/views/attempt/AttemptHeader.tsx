@@ -20,7 +20,7 @@ export function AttemptHeader() {
         <span className={`state state-${attempt.state}`} data-testid="attempt-state">
           {attempt.state}
         </span>
-        {attempt.practice && <span className="muted small">practice</span>}
+        {attempt.practice ? <span className="muted small">practice</span> : <span className="muted small" data-testid="ticket-id" title="runs under an organizer's ticket">ticket {attempt.ticketId}</span>}
       </div>
       <div className="spacer" />
       <SavedIndicator attemptId={attempt.id} />

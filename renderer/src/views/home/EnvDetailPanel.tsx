@@ -10,6 +10,7 @@ import { formatMinutes } from '../../lib/time';
 /** Rendered with key={env.id}: consent is given per environment and never carried over to another. */
 export function EnvDetailPanel({ env }: { env: EnvSummary }) {
   const [consent, setConsent] = useState(false);
+  const [ticket, setTicket] = useState('');
   const report = useStore((s) => s.preflight[env.id]);
   const loading = useStore((s) => s.preflightLoading[env.id] ?? false);
   const starting = useStore((s) => s.starting);
@@ -39,6 +40,16 @@ export function EnvDetailPanel({ env }: { env: EnvSummary }) {
         </div>
         <RecordingPolicyPanel envId={env.id} consent={consent} onConsent={setConsent} />
       </div>
+      <label className="ticket-row">
+        <span>Ticket</span>
+        <input
+          data-testid="ticket-path"
+          type="text"
+          placeholder="path to the organizer's ticket.json (empty: a practice attempt)"
+          value={ticket}
+          onChange={(e) => setTicket(e.target.value)}
+        />
+      </label>
       <div className="start-row">
         <button
           className="primary big"
@@ -51,7 +62,7 @@ export function EnvDetailPanel({ env }: { env: EnvSummary }) {
                 ? 'This machine does not meet the environment’s needs; scores may not be comparable.'
                 : 'Start the clock'
           }
-          onClick={() => void startAttempt(env.id)}
+          onClick={() => void startAttempt(env.id, ticket)}
         >
           {starting ? <Spinner label="starting" /> : null} Start attempt
         </button>
