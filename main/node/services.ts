@@ -94,6 +94,11 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const scorer = new ScorerRunner({ logger });
   const version = appVersion(paths.root);
   const hostEnv = opts.hostEnv ?? process.env;
+  // Declared before the attempts: adopting an unfinished attempt at init may already close its terminals.
+  let pty: PtyService | undefined;
+  let terminals: TerminalRecorder | undefined;
+  /** Each attempt's live terminals, so the final scoring can close them and wait until they are gone. */
+  const attemptPtys = new Map<string, Set<string>>();
   const attempts = new AttemptService({
     dataDir: paths.dataDir,
     envs,
@@ -118,10 +123,6 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     throw e;
   }
 
-  let pty: PtyService | undefined;
-  let terminals: TerminalRecorder | undefined;
-  /** Each attempt's live terminals, so the final scoring can close them and wait until they are gone. */
-  const attemptPtys = new Map<string, Set<string>>();
   const ptys = (): PtyService => {
     if (!pty) {
       pty = new PtyHostClient({ entry: paths.ptyHostEntry, spawn: opts.spawner, logger });
