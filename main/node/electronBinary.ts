@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 /**
- * The Electron executable, when the electron package has one. Found without require('electron'): that call starts
- * a download when the binary is missing, which on a machine without the internet prints a stack trace and waits.
+ * The Electron executable, when the electron package has one. Found without loading the electron package: that
+ * starts a download when the binary is missing, which without the internet prints a stack trace and waits.
  */
 export function electronBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
   let pkgDir: string;

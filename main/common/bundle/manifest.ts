@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PauseRecordSchema } from '../pauseSchema';
 import { isSafeBundlePath } from './bundlePath';
 
 /**
@@ -28,16 +29,6 @@ const size = z.number().int().nonnegative();
 
 export const ManifestFileSchema = z.object({ path: bundlePath, sha256: sha256Hex, size });
 
-const PauseSchema = z.object({
-  reason: z.string(),
-  startedAtMs: z.number(),
-  startedWall: z.string(),
-  endedAtMs: z.number().optional(),
-  endedWall: z.string().optional(),
-  durationMs: z.number().optional(),
-  endedBy: z.string().optional(),
-});
-
 const BaselineSchema = z.object({ start: z.number(), reference: z.number(), source: z.enum(['fixed', 'calibrated']) });
 
 export const ManifestSchema = z.object({
@@ -59,7 +50,7 @@ export const ManifestSchema = z.object({
     elapsedMs: z.number().nonnegative(),
     expiredLateByMs: z.number().nonnegative().optional(),
     pausePolicy: z.object({ allowed: z.boolean(), maxTotalMs: z.number().nonnegative().optional() }),
-    pauses: z.array(PauseSchema),
+    pauses: z.array(PauseRecordSchema),
     recoveries: z.array(z.record(z.string(), z.unknown())),
     /** The machine the attempt ran on, from its preflight. */
     machine: z.record(z.string(), z.unknown()).optional(),

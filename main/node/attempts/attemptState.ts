@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { PauseRecordSchema } from '../../common/pauseSchema';
 import { AttemptStates } from '../../common/attempt';
 
 /**
@@ -17,16 +18,6 @@ const ClockStateSchema = z.object({
   bootId: z.string(),
   mode: z.enum(['held', 'free']),
   heartbeatWallMs: z.number(),
-});
-
-const PauseRecordSchema = z.object({
-  reason: z.string(),
-  startedAtMs: z.number(),
-  startedWall: z.string(),
-  endedAtMs: z.number().optional(),
-  endedWall: z.string().optional(),
-  durationMs: z.number().optional(),
-  endedBy: z.enum(['expert', 'budget', 'submit', 'expiry']).optional(),
 });
 
 const BaselineSchema = z.object({ start: z.number(), reference: z.number(), source: z.enum(['fixed', 'calibrated']) });
