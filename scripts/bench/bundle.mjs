@@ -3,16 +3,15 @@
 // same files in the same run (about the CPU's hashing limit), with peak memory; and aggregating many small bundles.
 //   node scripts/bench/bundle.mjs [--gib 2] [--bundles 1000] [--dir D]
 // Prints `name: value unit (goal ...)` lines. Seal and verify run in child processes so their peak RSS is their own.
-import { build } from 'esbuild';
+import { loadSources } from './loadSources.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: args } = parseArgs({
   options: {
     gib: { type: 'string', default: '2' },
@@ -27,27 +26,14 @@ const { values: args } = parseArgs({
   },
 });
 
-const outfile = join(root, 'node_modules', '.cache', 'redesk-bench', 'bundle.mjs');
-if (!args.child) {
-  await build({
-    stdin: {
-      contents: `export { sealAttempt } from './main/node/bundle/sealAttempt';
-        export { verifyBundleFile } from './main/node/bundle/verifyBundle';
-        export { aggregateBundles } from './main/node/report/aggregateBundles';
-        export { makeAttempt, keyPair, testEnv, writeAllowedSigners } from './main/node/bundle/testKit';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-}
-const lib = await import(pathToFileURL(outfile).href);
+const lib = await loadSources(
+  'bundle',
+  `export { sealAttempt } from './main/node/bundle/sealAttempt';
+   export { verifyBundleFile } from './main/node/bundle/verifyBundle';
+   export { aggregateBundles } from './main/node/report/aggregateBundles';
+   export { makeAttempt, keyPair, testEnv, writeAllowedSigners } from './main/node/bundle/testKit';`,
+  { rebuild: !args.child },
+);
 const print = (name, value, unit, goal) => console.log(`${name}: ${value} ${unit}${goal ? ` (goal ${goal})` : ''}`);
 const peakMiB = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
 

@@ -6,10 +6,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** `exportsSource` is TypeScript re-exports relative to the repository root, e.g. `export { X } from './main/…'`. */
-export async function loadSources(name, exportsSource) {
+/**
+ * `exportsSource` is TypeScript re-exports relative to the repository root, e.g. `export { X } from './main/…'`.
+ * `rebuild: false` imports what an earlier call built (a bench's child processes reuse their parent's build).
+ */
+export async function loadSources(name, exportsSource, { rebuild = true } = {}) {
   const outfile = join(root, 'node_modules', '.cache', 'redesk-bench', `${name}.mjs`);
-  await build({
+  if (rebuild) await build({
     stdin: { contents: exportsSource, resolveDir: root, loader: 'ts' },
     outfile,
     bundle: true,
