@@ -1,22 +1,20 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EmitFn, LogStatus, StartOptions } from '../../common/api';
-import { WARNING_MINUTES, isActive, type AttemptInfo, type AttemptSummary, type PreflightReport, type ScoreRow } from '../../common/attempt';
-import type { Clock, Logger } from '../../common/clock';
+import type { LogStatus, StartOptions } from '../../common/api';
+import { isActive, type AttemptInfo, type AttemptSummary, type PreflightReport, type ScoreRow } from '../../common/attempt';
 import { RedeskError } from '../../common/errors';
 import type { EventRecord, EventSrc } from '../../common/events/record';
 import { finalScore, normalizeScore } from '../../common/scoreMath';
-import type { EnvSource, LoadedEnv, Scorer } from '../contracts';
+import type { LoadedEnv } from '../contracts';
 import { AppIndex } from '../store/AppIndex';
-import type { AppendOptions } from '../store/jsonLines';
 import { copyStarter } from '../workspace/copyStarter';
 import { Workspace } from '../workspace/Workspace';
-import { AttemptClock, type FoldResult } from './AttemptClock';
+import { AttemptClock } from './AttemptClock';
 import { scoresVisible, toInfo, visibleRow } from './attemptInfo';
 import { checkClientEvents } from './clientEvents';
 import type { AttemptLog } from './AttemptLog';
-import { startRecord, transitionRecords, type AppRecord } from './attemptRecords';
-import { AttemptRecorder, type AttemptRecorderOptions, type OpenLogOptions } from './AttemptRecorder';
+import { startRecord, transitionRecords } from './attemptRecords';
+import { AttemptRecorder } from './AttemptRecorder';
 import { AttemptScoring } from './AttemptScoring';
 import { newAttemptId, type AttemptFile } from './attemptState';
 import { AttemptStore, type AttemptPaths } from './AttemptStore';
@@ -25,52 +23,13 @@ import { newAttemptFile, pausePolicyOf } from './newAttemptFile';
 import { closePause } from './pauseRecords';
 import { hiddenScoreRecord, secretValues } from './trajectoryHelpers';
 import { SerialQueue } from './SerialQueue';
-import { trySeal } from './attemptSealing';
+import { applyDeadline, applyFold } from './clockRules';
+import { LiveLogs } from './LiveLogs';
+import { DEFAULT_TICK_MS, defaultTimers, type AttemptServiceOptions, type Timers } from './attemptServiceOptions';
+
+export type { AttemptServiceOptions, Timers } from './attemptServiceOptions';
+import { sealLive } from './attemptSealing';
 import { installTicket, validateTicketForStart, type TicketForStart } from '../tickets/ticketForStart';
-
-export interface Timers {
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-
-export interface AttemptServiceOptions {
-  dataDir: string;
-  envs: EnvSource;
-  scorer: Scorer;
-  clock: Clock;
-  logger: Logger;
-  emit: EmitFn;
-  /** held: a resident host (app, browser mode) heartbeats the clocks. free: one-shot CLI commands, no timers. */
-  mode: 'held' | 'free';
-  preflight?: (env: LoadedEnv) => Promise<PreflightReport>;
-  /** Heartbeat period in held mode: a killed host loses at most this much attempt time. */
-  tickMs?: number;
-  /** Tests pass timers that never fire and call tick() themselves. */
-  timers?: Timers;
-  /** Test seam for the score log's writes (a full disk). */
-  appendOpts?: AppendOptions;
-  /** The app's version, recorded in app.start. */
-  appVersion?: string;
-  /** Where the values of an env's secrets come from: the host's environment. */
-  hostEnv?: Record<string, string | undefined>;
-  /** Runs before the final scoring: the host closes the attempt's terminals so nothing writes while it is sealed. */
-  beforeFinalize?: (attemptId: string) => Promise<void>;
-  /** Seal each scored attempt into its signed bundle (default true). */
-  seal?: boolean;
-  /** Trajectory settings and test seams (key protection, group-commit timing, status throttling). */
-  recorder?: Pick<AttemptRecorderOptions, 'keyProtector' | 'tuning' | 'statusIntervalMs' | 'statusTimers'>;
-}
-
-const DEFAULT_TICK_MS = 500;
-const defaultTimers: Timers = {
-  setInterval: (fn, ms) => {
-    const h = setInterval(fn, ms);
-    // The host's server keeps the process alive; the heartbeat alone must not.
-    h.unref?.();
-    return h;
-  },
-  clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
-};
 
 /**
  * Attempts, as DESIGN.md "The attempt" describes: start from an environment, a clock persisted on a monotonic
@@ -90,11 +49,13 @@ export class AttemptService {
   private readonly scoring: AttemptScoring;
   /** Each attempt's trajectory (events/ in its folder), open while this process works on the attempt. */
   readonly recorder: AttemptRecorder;
+  private readonly logs: LiveLogs;
 
   constructor(private readonly o: AttemptServiceOptions) {
     this.store = new AttemptStore(o.dataDir, o.logger, o.appendOpts);
     this.timers = o.timers ?? defaultTimers;
     this.recorder = new AttemptRecorder({ dataDir: o.dataDir, clock: o.clock, logger: o.logger, emit: o.emit, ...o.recorder });
+    this.logs = new LiveLogs({ recorder: this.recorder, dirOf: (id) => this.store.paths(id).dir, timeOf: (id) => this.timeOf(id), hostEnv: () => this.hostEnv });
     this.scoring = new AttemptScoring({
       envs: o.envs,
       scorer: o.scorer,
@@ -103,7 +64,7 @@ export class AttemptService {
       logger: o.logger,
       signal: this.abort.signal,
       persist: (f) => this.persist(f),
-      record: (live, records) => this.write(live, records, true),
+      record: (live, records) => this.logs.write(live, records, true),
     });
   }
 
@@ -259,7 +220,7 @@ export class AttemptService {
     await this.sync(live);
     if (!isActive(live.file.state)) throw badState(live.file, 'record events for');
     const checked = checkClientEvents(events);
-    const log = await this.logFor(live);
+    const log = await this.logs.logFor(live);
     if (!log) {
       for (let i = 0; i < checked.length; i++) this.recorder.dropped(id);
       return this.recorder.status(id, this.store.paths(id).dir);
@@ -344,36 +305,6 @@ export class AttemptService {
     return this.o.hostEnv ?? process.env;
   }
 
-  private logOptions(live: Live, resumeT: number): OpenLogOptions {
-    const id = live.file.id;
-    return {
-      attemptDir: this.store.paths(id).dir,
-      now: () => this.timeOf(id),
-      secrets: secretValues(live.file.secretNames ?? [], this.hostEnv),
-      resumeT: Math.round(resumeT),
-      ...(live.lastAliveWallMs !== undefined ? { lastAliveWallMs: live.lastAliveWallMs } : {}),
-    };
-  }
-
-  /** The attempt's open log; a one-shot command opens it on its first record and closes it at dispose(). */
-  private async logFor(live: Live): Promise<AttemptLog | undefined> {
-    const open = this.recorder.get(live.file.id);
-    if (open && !open.closed) return open;
-    return this.recorder.open(live.file.id, this.logOptions(live, this.timeOf(live.file.id)));
-  }
-
-  /** Appends the service's own records; `flush`: durable before this resolves (state changes, scores). */
-  private async write(live: Live, records: AppRecord[], flush: boolean): Promise<void> {
-    if (!records.length) return;
-    const log = await this.logFor(live);
-    if (!log) {
-      for (let i = 0; i < records.length; i++) this.recorder.dropped(live.file.id);
-      return;
-    }
-    for (const r of records) log.append(r.src, r.kind, r.data as never, r.t ?? this.timeOf(live.file.id));
-    if (flush) await log.flush();
-  }
-
   private requireIndex(): AppIndex {
     if (!this.index) throw new RedeskError('INTERNAL', 'AttemptService used before init()');
     return this.index;
@@ -400,9 +331,9 @@ export class AttemptService {
       const clock = new AttemptClock(file.clock, this.o.clock, clockPolicy(file));
       const draft = structuredClone(file);
       const fold = clock.adopt(this.o.mode);
-      this.applyFold(draft, clock, fold);
+      applyFold(draft, clock, fold, this.o.logger);
       if (holdLog) {
-        const log = await this.recorder.open(id, this.logOptions(live, clock.elapsedMs()));
+        const log = await this.recorder.open(id, this.logs.options(live, clock.elapsedMs()));
         // Records up to the log's last t were stamped by the clock before a kill its last heartbeat did not see.
         if (log) clock.catchUp(log.lastT);
       }
@@ -411,10 +342,10 @@ export class AttemptService {
       live.file = draft;
       live.clock = clock;
     } else if (holdLog) {
-      await this.recorder.open(id, this.logOptions(live, file.clock.accumulatedMs));
+      await this.recorder.open(id, this.logs.options(live, file.clock.accumulatedMs));
     }
     this.lives.set(id, live);
-    await this.write(live, transitionRecords(file, live.file), true);
+    await this.logs.write(live, transitionRecords(file, live.file), true);
     return live;
   }
 
@@ -434,28 +365,15 @@ export class AttemptService {
     const draft = structuredClone(live.file);
     const clock = new AttemptClock(live.clock.state, this.o.clock, clockPolicy(draft));
     const stateBefore = draft.state;
-    let dirty = this.applyFold(draft, clock, clock.fold()) || heartbeat;
-    const elapsed = clock.elapsedMs();
-    const remaining = draft.timeLimitMs - elapsed;
-    const due = WARNING_MINUTES.filter((m) => !draft.warningsSent.includes(m) && remaining <= m * 60_000);
-    if (due.length) {
-      draft.warningsSent.push(...due);
-      dirty = true;
-    }
-    if (remaining <= 0) {
-      clock.stop(draft.timeLimitMs);
-      closePause(draft.pauses, clock, 'expiry', this.o.clock.wallMs());
-      draft.state = 'expired';
-      draft.submittedAt = iso(this.o.clock.wallMs());
-      draft.expiredLateByMs = -remaining;
-      dirty = true;
-    }
+    const folded = applyFold(draft, clock, clock.fold(), this.o.logger);
+    const { changed, due } = applyDeadline(draft, clock, this.o.clock.wallMs());
+    const dirty = folded || changed || heartbeat;
     draft.clock = clock.state;
     if (dirty) await this.persist(draft);
     const before = live.file;
     live.file = draft;
     live.clock = isActive(draft.state) ? clock : undefined;
-    await this.write(live, transitionRecords(before, draft), true);
+    await this.logs.write(live, transitionRecords(before, draft), true);
     // Only the most urgent warning: after a long gap (free mode) "5 minutes left" is the one that matters.
     if (due.length && draft.state !== 'expired') this.o.emit('attempt.warning', { attemptId: draft.id, minutesLeft: Math.min(...due) });
     if (draft.state !== stateBefore) {
@@ -464,56 +382,20 @@ export class AttemptService {
     }
   }
 
-  /** Records what a fold found: a recovery gap, or the pause budget running out (the attempt resumed by itself). */
-  private applyFold(draft: AttemptFile, clock: AttemptClock, fold: FoldResult): boolean {
-    let changed = false;
-    if (fold.recovery) {
-      draft.recoveries.push(fold.recovery);
-      this.o.logger.warn(`attempt ${draft.id}: ${fold.recovery.gapWallMs} ms while no process held it (${fold.recovery.reason}) were not counted`);
-      changed = true;
-    }
-    if (fold.autoResumed && draft.state === 'paused') {
-      closePause(draft.pauses, clock, 'budget', fold.autoResumed.wallMs);
-      draft.state = 'running';
-      changed = true;
-    }
-    return changed;
-  }
-
   /** A state change: applied to a copy, persisted, then made current; a failed save leaves memory as the disk is. */
   private async change(live: Live, verb: string, fn: (draft: AttemptFile, clock: AttemptClock) => void): Promise<void> {
     await live.stateQ.run(async () => {
       if (!live.clock) throw badState(live.file, verb);
       const draft = structuredClone(live.file);
       const clock = new AttemptClock(live.clock.state, this.o.clock, clockPolicy(draft));
-      this.applyFold(draft, clock, clock.fold());
+      applyFold(draft, clock, clock.fold(), this.o.logger);
       fn(draft, clock);
       draft.clock = clock.state;
       await this.persist(draft);
       const before = live.file;
       live.file = draft;
       live.clock = isActive(draft.state) ? clock : undefined;
-      await this.write(live, transitionRecords(before, draft), true);
-    });
-  }
-
-  /** scored → sealed with the bundle's path; on failure the attempt stays scored and the reason is logged. */
-  private async seal(live: Live): Promise<void> {
-    const id = live.file.id;
-    const env = await live.env?.catch(() => undefined);
-    const bundle = await trySeal(id, this.store.paths(id).dir, env, {
-      expertKey: () => this.recorder.expertKey(),
-      appVersion: this.o.appVersion ?? '0.0.0',
-      logger: this.o.logger,
-    });
-    if (!bundle) return;
-    await live.stateQ.run(async () => {
-      const draft = structuredClone(live.file);
-      requireTransition(draft, 'sealed', 'seal');
-      draft.state = 'sealed';
-      draft.bundle = bundle;
-      await this.persist(draft);
-      live.file = draft;
+      await this.logs.write(live, transitionRecords(before, draft), true);
     });
   }
 
@@ -536,7 +418,14 @@ export class AttemptService {
       });
       // The trajectory is complete; the seal (the bundle) names its last record.
       await this.recorder.close(live.file.id);
-      if (this.o.seal !== false) await this.seal(live);
+      if (this.o.seal !== false) {
+        await sealLive(live, this.store.paths(live.file.id).dir, {
+          expertKey: () => this.recorder.expertKey(),
+          appVersion: this.o.appVersion ?? '0.0.0',
+          logger: this.o.logger,
+          persist: (f) => this.persist(f),
+        });
+      }
       return this.changed(live);
     });
     live.finalizing = run;

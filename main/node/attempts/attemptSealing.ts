@@ -2,6 +2,8 @@ import type { Logger } from '../../common/clock';
 import type { LoadedEnv } from '../contracts';
 import { sealAttempt } from '../bundle/sealAttempt';
 import type { StoredKey } from '../keys/keyStore';
+import type { AttemptFile } from './attemptState';
+import { requireTransition, type Live } from './liveAttempt';
 
 export interface SealDeps {
   expertKey(): Promise<StoredKey>;
@@ -29,4 +31,19 @@ export async function trySeal(
     );
     return undefined;
   }
+}
+
+/** scored → sealed with the bundle's path; on failure the attempt stays scored and the reason is logged. */
+export async function sealLive(live: Live, attemptDir: string, deps: SealDeps & { persist(file: AttemptFile): Promise<void> }): Promise<void> {
+  const env = await live.env?.catch(() => undefined);
+  const bundle = await trySeal(live.file.id, attemptDir, env, deps);
+  if (!bundle) return;
+  await live.stateQ.run(async () => {
+    const draft = structuredClone(live.file);
+    requireTransition(draft, 'sealed', 'seal');
+    draft.state = 'sealed';
+    draft.bundle = bundle;
+    await deps.persist(draft);
+    live.file = draft;
+  });
 }
