@@ -4,6 +4,16 @@
  */
 import type { AttemptInfo, AttemptSummary, PreflightReport, ScoreRow } from './attempt';
 import type { EventRecord } from './events/record';
+import type {
+  AttentionResult,
+  ExplainRequest,
+  ExplainResult,
+  ModelSummary,
+  PatchProgress,
+  SweepRequest,
+  SweepResult,
+  TokenizedText,
+} from './patching/types';
 
 export interface EnvSummary {
   id: string;
@@ -208,6 +218,14 @@ export interface RedeskApi {
   bundlesScan(path: string): Promise<BundlesScan>;
   /** Aggregates a folder of bundles into `<folder>/report/` (report.html, attempts.csv, summary.json). */
   bundlesReport(path: string, opts?: { allowedSigners?: string }): Promise<BundlesReport>;
+
+  // Path-patching explorer (main/node/patching). Long runs emit 'patch.progress' and stop on patchCancel.
+  modelList(): Promise<ModelSummary[]>;
+  modelTokenize(modelId: string, text: string): Promise<TokenizedText>;
+  patchSweep(req: SweepRequest): Promise<SweepResult>;
+  patchExplain(req: ExplainRequest): Promise<ExplainResult>;
+  patchAttention(modelId: string, text: string): Promise<AttentionResult>;
+  patchCancel(jobId: string): Promise<void>;
 }
 
 export type ApiMethod = keyof RedeskApi;
@@ -244,6 +262,12 @@ export const API_METHODS: readonly ApiMethod[] = [
   'replayClose',
   'bundlesScan',
   'bundlesReport',
+  'modelList',
+  'modelTokenize',
+  'patchSweep',
+  'patchExplain',
+  'patchAttention',
+  'patchCancel',
 ] as const;
 
 /** Events pushed from the services to every connected client. */
@@ -255,6 +279,7 @@ export interface ApiEvents {
   'fs.changed': { attemptId: string; path: string; kind: 'add' | 'change' | 'unlink' | 'addDir' | 'unlinkDir' };
   /** The trajectory's durable position moved (throttled to a few per second) or the disk began or stopped failing. */
   'log.status': LogStatus;
+  'patch.progress': PatchProgress;
 }
 
 export type ApiEventName = keyof ApiEvents;
@@ -266,6 +291,7 @@ export const API_EVENTS: readonly ApiEventName[] = [
   'attempt.warning',
   'fs.changed',
   'log.status',
+  'patch.progress',
 ] as const;
 
 /** Wire messages (WebSocket and IPC share the shapes). */

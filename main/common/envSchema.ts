@@ -110,15 +110,27 @@ export const SecretSchema = z
   })
   .strict();
 
-/** What a variant may change. */
+/**
+ * What a variant may change. A `mini` variant usually brings its own instructions, starter and scorer arguments;
+ * `assets` and `software` replace the top-level lists when given.
+ */
 export const VariantSchema = z
   .object({
     description: z.string().optional(),
+    instructions: relPath.optional(),
+    starter: relPath.optional(),
     timeLimitMinutes: z.number().positive().optional(),
     hardware: HardwareSchema.partial().optional(),
+    software: SoftwareSchema.partial().optional(),
+    assets: z.array(AssetSchema).optional(),
     scorer: ScorerSchema.partial().optional(),
     score: z
-      .object({ start: z.number().optional(), reference: z.number().optional(), baseline: z.enum(['fixed', 'calibrated']).optional() })
+      .object({
+        start: z.number().optional(),
+        reference: z.number().optional(),
+        baseline: z.enum(['fixed', 'calibrated']).optional(),
+        unit: z.string().optional(),
+      })
       .strict()
       .optional(),
   })

@@ -64,6 +64,9 @@ export const ErrorCodes = [
   'REVIEW_SIGNATURE_INVALID',
   'REVIEW_UNKNOWN_BUNDLE',
   'REVIEW_NOT_REVEALED',
+  // path-patching explorer: models and runs
+  // environment packs and the task-standard bridge
+  // agents (MCP server and runner)
   'INTERNAL',
 ] as const;
 

@@ -10,6 +10,7 @@ import type { AttemptState } from '../common/attempt';
 import type { Clock, Logger } from '../common/clock';
 import { RedeskError } from '../common/errors';
 import { appPaths, type AppPaths } from './appPaths';
+import { patchingApi } from './patching/patchingApi';
 import { bundlesApi } from './bundle/bundlesApi';
 import { AttemptActivity } from './attempts/AttemptActivity';
 import { AttemptService } from './attempts/AttemptService';
@@ -232,6 +233,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
 
     ...replayApi(replays),
     ...bundlesApi({ dataDir: paths.dataDir }),
+    ...patchingApi({ modelDirs: [join(paths.root, 'resources', 'models'), join(paths.dataDir, 'models')], emit: events.emit }),
   };
 
   return {

@@ -27,8 +27,12 @@ export function applyVariant(spec: EnvSpec, file: string, variant?: string): { s
   if (!v) return { spec, variant: name };
   const merged = {
     ...spec,
+    instructions: v.instructions ?? spec.instructions,
+    starter: v.starter ?? spec.starter,
     timeLimitMinutes: v.timeLimitMinutes ?? spec.timeLimitMinutes,
     hardware: { ...spec.hardware, ...v.hardware },
+    software: { ...spec.software, ...v.software },
+    assets: v.assets ?? spec.assets,
     scorer: { ...spec.scorer, ...v.scorer },
     score: { ...spec.score, ...v.score },
   };

@@ -1,0 +1,114 @@
+/**
+ * The path-patching explorer's wire types (DESIGN.md "The path-patching explorer"). Shared by the engine
+ * (main/node/patching), the CLI (`redesk patch …`, `redesk model …`) and the Explorer view.
+ *
+ * Node names, used in paths, senders and receivers:
+ *   embed            the embedding (token + position)
+ *   L{l}H{h}         attention head h of layer l (as a sender: its write to the residual stream)
+ *   L{l}H{h}.q|k|v   one input of that head (as a receiver, or a step of a path); a bare L{l}H{h} inside a path means
+ *                    all three of its inputs
+ *   L{l}.mlp         the MLP of layer l (sender, receiver or step)
+ *   logits           the unembedding (the last step of every path; a receiver)
+ */
+
+export type HeadChannel = 'q' | 'k' | 'v';
+export type PatchMetric = 'logit-diff' | 'loss' | 'kl';
+
+export interface ModelSummary {
+  /** Folder name; unique among the shipped and imported models. */
+  id: string;
+  name: string;
+  dir: string;
+  source: 'shipped' | 'imported';
+  layers: number;
+  heads: number;
+  dModel: number;
+  dHead: number;
+  context: number;
+  vocabSize: number;
+  mlp: boolean;
+  normalization: string;
+  positional: string;
+  tokenizer: 'vocab' | 'bpe';
+  /** Set when the folder does not load; the model is listed so the user sees why. */
+  error?: { code: string; message: string };
+}
+
+export interface TokenizedText {
+  ids: number[];
+  /** Each token as text, for showing the prompt tokenised. */
+  tokens: string[];
+}
+
+/** One reference/counterfactual pair; answers (correct, incorrect) are needed by logit-diff. */
+export interface PromptPair {
+  clean: string;
+  corrupt: string;
+  answers?: [string, string];
+}
+
+export interface PatchRunBase {
+  /** Chosen by the caller; progress events and patchCancel name it. */
+  jobId: string;
+  modelId: string;
+  pairs: PromptPair[];
+  metric: PatchMetric;
+  /** Default answers for pairs that give none. */
+  answers?: [string, string];
+}
+
+export type SweepRequest = PatchRunBase;
+
+export interface SweepResult {
+  modelId: string;
+  /** Execution provider the run used (cpu, cuda, dml, coreml). */
+  provider: string;
+  metric: PatchMetric;
+  pairs: number;
+  positions: number;
+  /** Row labels: embed, every head, every MLP, in order. */
+  senders: string[];
+  /** Column labels: every head input (q, k, v), every MLP, logits. */
+  receivers: string[];
+  /** Mean metric on the clean (reference) and corrupt (counterfactual) runs. */
+  clean: number;
+  corrupt: number;
+  /**
+   * cells[s][r]: mean metric when the path sender → receiver (and on to the logits) gets the counterfactual and
+   * everything else the reference; null where the receiver is not downstream of the sender.
+   */
+  cells: (number | null)[][];
+  /** cells as a share of the total effect: (cell − clean) / (corrupt − clean); null where cells is null. */
+  effects: (number | null)[][];
+  elapsedMs: number;
+}
+
+export interface ExplainRequest extends PatchRunBase {
+  /** Each path a list of node names from "embed" to "logits", e.g. ["embed", "L0H1", "L1H2.k", "logits"]. */
+  paths: string[][];
+}
+
+export interface ExplainResult {
+  modelId: string;
+  provider: string;
+  metric: PatchMetric;
+  /** 1 − AUE/ATE averaged over the pairs: listed paths get the reference, all others the counterfactual. */
+  proportionExplained: number;
+  ate: number;
+  aue: number;
+  perPair: { clean: number; corrupt: number; patched: number }[];
+  elapsedMs: number;
+}
+
+export interface AttentionResult {
+  tokens: string[];
+  /** patterns[layer][head][query][key] */
+  patterns: number[][][][];
+}
+
+export interface PatchProgress {
+  jobId: string;
+  done: number;
+  total: number;
+  phase: string;
+}
