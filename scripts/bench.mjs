@@ -34,3 +34,7 @@ if (!only || only === 'bundle') {
   console.log('\n== bundles: seal, verify, aggregate (issue 4)');
   execFileSync(process.execPath, [join(root, 'scripts/bench/bundle.mjs'), '--gib', process.env.BENCH_BUNDLE_GIB ?? '2'], { stdio: 'inherit' });
 }
+if (!only || only === 'agent') {
+  console.log('\n== agents: MCP tool round trips (issue 7)');
+  execFileSync(process.execPath, [join(root, 'scripts/bench/agent.mjs')], { stdio: 'inherit' });
+}

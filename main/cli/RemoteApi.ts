@@ -3,11 +3,13 @@
  * the host owns the attempts, so the CLI asks it instead of touching the files behind its back.
  */
 import WebSocket from 'ws';
-import { API_METHODS, type RedeskApi, type WireMessage } from '../common/api';
+import { API_METHODS, type ApiEventName, type RedeskApi, type WireMessage } from '../common/api';
 import { RedeskError } from '../common/errors';
 
 export interface RemoteApiHandle {
   api: RedeskApi;
+  /** The host's events (terminal output, attempt changes), as the app's windows get them. */
+  onEvent(listener: (name: ApiEventName, payload: unknown) => void): () => void;
   close(): void;
 }
 
@@ -21,8 +23,10 @@ export async function connectRemoteApi(port: number, token: string, host = '127.
   });
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  const listeners = new Set<(name: ApiEventName, payload: unknown) => void>();
   ws.on('message', (raw) => {
     const msg = JSON.parse(raw.toString()) as WireMessage;
+    if (msg.t === 'evt') for (const l of listeners) l(msg.name, msg.payload);
     if (msg.t !== 'res') return;
     const p = pending.get(msg.id);
     if (!p) return;
@@ -43,5 +47,9 @@ export async function connectRemoteApi(port: number, token: string, host = '127.
         ws.send(JSON.stringify({ t: 'req', id, method, args } satisfies WireMessage));
       });
   }
-  return { api: api as unknown as RedeskApi, close: () => ws.close() };
+  const onEvent = (l: (name: ApiEventName, payload: unknown) => void) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  };
+  return { api: api as unknown as RedeskApi, onEvent, close: () => ws.close() };
 }

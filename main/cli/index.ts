@@ -2,11 +2,13 @@
 import { Command } from 'commander';
 import { packageRoot } from '../node/appPaths';
 import { appVersion } from '../node/services';
+import { registerAgentCommands } from './commands/agentCommands';
 import { registerAttemptCommands } from './commands/attemptCommands';
 import { registerBundleCommands } from './commands/bundleCommands';
 import { registerEnvCommands } from './commands/envCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerLogCommands } from './commands/logCommands';
+import { registerModelCommands } from './commands/modelCommands';
 import { registerReviewCommands } from './commands/reviewCommands';
 import { registerServeCommands } from './commands/serveCommands';
 
@@ -25,5 +27,7 @@ registerLogCommands(program);
 registerKeyCommands(program);
 registerBundleCommands(program);
 registerReviewCommands(program);
+registerModelCommands(program);
+registerAgentCommands(program);
 
 await program.parseAsync(process.argv);

@@ -24,8 +24,35 @@ export interface EnvSummary {
   variants: string[];
   defaultVariant: string;
   hardware: { gpus: number; gpuMemoryGiB: number; cpus: number; ramGiB: number; diskGiB: number };
+  /** Each variant with what it needs (its overrides applied). */
+  variantDetails?: EnvVariantSummary[];
   /** Present when the folder did not load: the error, with the field it names. */
   error?: { code: string; message: string; issues?: string[] };
+}
+
+export interface EnvVariantSummary {
+  name: string;
+  description?: string;
+  timeLimitMinutes: number;
+  hardware: EnvSummary['hardware'];
+  pythonPackages: string[];
+  /** How many asset files the variant needs (models, data sets), supplied by the organizer. */
+  assets: number;
+}
+
+export interface EnvImportOptions {
+  /** Replace an installed environment of the same id. */
+  replace?: boolean;
+  /** The organizers trusted to sign packs; default <dataDir>/allowed_signers. */
+  allowedSigners?: string;
+}
+
+/** The installed environment, with what the import found out. */
+export interface EnvImportResult extends EnvSummary {
+  signer: { fingerprint: string; principals: string[] };
+  /** Assets the organizer hands out separately: put them in place before a full attempt. */
+  separateAssets: string[];
+  replaced: boolean;
 }
 
 export interface EnvDetail extends EnvSummary {
@@ -52,6 +79,12 @@ export interface StartOptions {
   variant?: string;
   /** Path of an organizer's ticket.json (its signature beside it as ticket.json.sig); none: a practice attempt. */
   ticket?: string;
+  /** Start although GPUs, Python packages or assets are missing (never when an asset's hash is wrong). */
+  force?: boolean;
+  /** Marks an attempt made by an AI agent (`redesk agent run`): its declared name and model. */
+  agent?: { name: string; model?: string; version?: string };
+  /** A time limit shorter than the environment's (or the ticket's), in minutes; never a longer one. */
+  timeLimitMinutes?: number;
 }
 
 export interface PtyCreateOptions {
@@ -175,6 +208,8 @@ export interface RedeskApi {
   envList(): Promise<EnvSummary[]>;
   envGet(envId: string): Promise<EnvDetail>;
   preflight(envId: string, variant?: string): Promise<PreflightReport>;
+  /** Verifies a signed environment pack (a path on the host) and installs it under <dataDir>/envs. */
+  envImport(path: string, opts?: EnvImportOptions): Promise<EnvImportResult>;
 
   attemptList(): Promise<AttemptSummary[]>;
   attemptStart(envId: string, opts?: StartOptions): Promise<AttemptInfo>;
@@ -202,6 +237,10 @@ export interface RedeskApi {
   logStatus(attemptId: string): Promise<LogStatus>;
   /** The live record, for the panel that shows it during the attempt. */
   logTail(attemptId: string, opts?: { afterSeq?: number; limit?: number }): Promise<EventRecord[]>;
+  /** A record an agent's MCP server makes (src `agent`, kind `agent.*`); `agent.usage` is summed for cost views. */
+  agentRecord(attemptId: string, kind: string, data: Record<string, unknown>): Promise<void>;
+  /** The attempt's live terminals (for a viewer that joins late, e.g. watching an agent). */
+  ptyList(attemptId: string): Promise<{ ptyId: string }[]>;
 
   /** Opens an attempt (by id or folder path) for replay. */
   replayOpen(source: string): Promise<ReplayInfo>;
@@ -236,6 +275,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'envList',
   'envGet',
   'preflight',
+  'envImport',
   'attemptList',
   'attemptStart',
   'attemptStatus',
@@ -255,6 +295,8 @@ export const API_METHODS: readonly ApiMethod[] = [
   'recordEvents',
   'logStatus',
   'logTail',
+  'agentRecord',
+  'ptyList',
   'replayOpen',
   'replayFrame',
   'replayRange',

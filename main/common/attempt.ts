@@ -93,6 +93,22 @@ export interface PreflightReport {
   checkedAt: string;
 }
 
+/** Who made an agent attempt: the name and model it declared, and the token usage it reported (summed). */
+export interface AgentInfo {
+  name: string;
+  model?: string;
+  version?: string;
+  usage?: AgentUsage;
+}
+
+export interface AgentUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** In US dollars, where the agent reports it. */
+  costUsd?: number;
+  reports: number;
+}
+
 export interface AttemptInfo {
   id: string;
   envId: string;
@@ -130,6 +146,8 @@ export interface AttemptInfo {
   ticketId?: string;
   /** The signed bundle, once sealed. */
   bundle?: { file: string };
+  /** Set for an attempt made by an AI agent (`redesk agent run`); absent for a human's. */
+  agent?: AgentInfo;
 }
 
 export interface AttemptSummary {
@@ -140,6 +158,8 @@ export interface AttemptSummary {
   dir: string;
   finalScore: number | null;
   normalizedScore: number | null;
+  /** The agent's name (and model), for agent attempts. */
+  agent?: { name: string; model?: string };
 }
 
 /** Warning thresholds before expiry, in minutes (as the issue asks: 30 and 5). */

@@ -12,13 +12,26 @@ const relPath = z
     message: 'must be a relative path inside the environment folder',
   });
 
+/**
+ * A file the environment needs that is not in its folder's sources (a model, a data set): the organizer supplies it.
+ * sha256 and size pin it; both absent means "unpinned" (known only once the organizer has the file: `redesk env pin`).
+ */
 export const AssetSchema = z
   .object({
     path: relPath,
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
-    size: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits').optional(),
+    size: z.number().int().nonnegative().optional(),
+    /** What it is ("Llama-3-8B weights, safetensors"). */
+    description: z.string().optional(),
+    /** How an organizer gets it: a URL or instructions. */
+    obtain: z.string().optional(),
+    /** An API endpoint or other thing that is not a file: listed for the organizer, never hashed or packed. */
+    external: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((a) => (a.sha256 === undefined) === (a.size === undefined), {
+    message: 'give both sha256 and size, or neither (unpinned)',
+  });
 
 export const HardwareSchema = z
   .object({
@@ -111,6 +124,19 @@ export const SecretSchema = z
   .strict();
 
 /**
+ * A METR task-standard family run as this environment (kind "taskstd"): `family` is the folder holding
+ * `<folder name>.py` with its TaskFamily class, `task` one of get_tasks()'s names. See docs/DESIGN.md "Task-standard bridge".
+ */
+export const TaskStdSchema = z
+  .object({
+    family: relPath,
+    task: z.string().min(1),
+    /** What `score(t, submission)` gets on submit: this file of the workspace (trailing newline stripped). */
+    submissionFile: relPath.default('submission.txt'),
+  })
+  .strict();
+
+/**
  * What a variant may change. A `mini` variant usually brings its own instructions, starter and scorer arguments;
  * `assets` and `software` replace the top-level lists when given.
  */
@@ -123,6 +149,8 @@ export const VariantSchema = z
     hardware: HardwareSchema.partial().optional(),
     software: SoftwareSchema.partial().optional(),
     assets: z.array(AssetSchema).optional(),
+    /** A task-standard environment's variants may pick another task of the family. */
+    taskstd: TaskStdSchema.partial().optional(),
     scorer: ScorerSchema.partial().optional(),
     score: z
       .object({
@@ -139,6 +167,9 @@ export const VariantSchema = z
 export const EnvSchema = z
   .object({
     $schema: z.string().optional(),
+    /** "native": redesk's own scorer protocol; "taskstd": a METR task family, through redesk_taskstd. */
+    kind: z.enum(['native', 'taskstd']).default('native'),
+    taskstd: TaskStdSchema.optional(),
     id: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'lowercase letters, digits and _, starting with a letter'),
     version: z.string().regex(/^\d+\.\d+\.\d+$/, 'semantic version like 1.0.0'),
     title: z.string().min(1),
@@ -162,7 +193,11 @@ export const EnvSchema = z
     variants: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), VariantSchema).default({}),
     defaultVariant: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.kind === 'taskstd' && !s.taskstd) ctx.addIssue({ code: 'custom', path: ['taskstd'], message: 'required when kind is "taskstd"' });
+    if (s.kind !== 'taskstd' && s.taskstd) ctx.addIssue({ code: 'custom', path: ['kind'], message: 'must be "taskstd" when taskstd is given' });
+  });
 
 export type EnvSpec = z.infer<typeof EnvSchema>;
 export type EnvInput = z.input<typeof EnvSchema>;
@@ -171,6 +206,7 @@ export type ScorerSpec = z.infer<typeof ScorerSchema>;
 export type HardwareSpec = z.infer<typeof HardwareSchema>;
 export type VariantSpec = z.infer<typeof VariantSchema>;
 export type SecretSpec = z.infer<typeof SecretSchema>;
+export type TaskStdSpec = z.infer<typeof TaskStdSchema>;
 
 /** The JSON Schema published in resources/schemas/env.schema.json. */
 export function envJsonSchema(): unknown {

@@ -38,10 +38,16 @@ export interface ScorerRunOptions {
   /** Scratch folder for this run (the workspace copy goes here); removed afterwards. */
   scratchDir: string;
   signal?: AbortSignal;
+  /** The scoring that follows submit or expiry (REDESK_SCORE_FINAL=1 for the scorer). */
+  final?: boolean;
+  /** The scorer hash the attempt started with: a scorer whose files differ now is not run (SCORER_TAMPERED). */
+  expectedScorerHash?: string;
 }
 
 export interface Scorer {
   run(opts: ScorerRunOptions): Promise<ScorerResult>;
+  /** Readies a new attempt's workspace after the starter is copied (a task-standard family's install and start). */
+  prepare?(opts: Omit<ScorerRunOptions, 'scratchDir'>): Promise<void>;
 }
 
 export interface PtyCreate {
@@ -78,10 +84,15 @@ export interface HostProcess {
 }
 export type HostSpawner = (entry: string) => HostProcess;
 
+export interface EnvLoadOptions {
+  /** 'none' leaves assets to the caller (attempt start: the preflight lists every missing one); default 'hash'. */
+  assets?: 'hash' | 'none';
+}
+
 /** Where environments come from (envs/ folders, imported packs). */
 export interface EnvSource {
   list(): Promise<import('../common/api').EnvSummary[]>;
   get(envId: string): Promise<import('../common/api').EnvDetail>;
   /** Validated env with the variant applied; throws RedeskError ENV_NOT_FOUND / ENV_INVALID / ENV_ASSET_*. */
-  load(envId: string, variant?: string): Promise<LoadedEnv>;
+  load(envId: string, variant?: string, opts?: EnvLoadOptions): Promise<LoadedEnv>;
 }

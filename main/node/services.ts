@@ -18,7 +18,10 @@ import { recordingPolicy } from './attempts/recordingPolicy';
 import { TerminalRecorder } from './attempts/TerminalRecorder';
 import type { HostSpawner, PtyService } from './contracts';
 import { EnvRegistry } from './envs/EnvRegistry';
+import { envPacksApi } from './envpacks/envPacksApi';
+import type { AssetHashCache } from './envs/assets';
 import { runPreflight } from './envs/preflight';
+import { PythonResolver } from './envs/resolvePython';
 import { EventBus } from './EventBus';
 import type { KeyProtector } from './keys/keyStore';
 import { GpuSampler } from './os/GpuSampler';
@@ -92,7 +95,16 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
 
   const events = new EventBus();
   const envs = new EnvRegistry({ dirs: paths.envDirs });
-  const scorer = new ScorerRunner({ logger });
+  // One interpreter choice per package list, shared by preflight and scorers; the shared Python kits on PYTHONPATH.
+  const python = new PythonResolver();
+  const assetHashes: AssetHashCache = new Map();
+  const preflightOpts = { diskPath: paths.dataDir, resolver: python, assetHashes };
+  const scorer = new ScorerRunner({
+    logger,
+    resolver: python,
+    pythonPath: [join(paths.root, 'resources', 'python')],
+    taskStdInstallDir: join(paths.dataDir, 'cache', 'taskstd'),
+  });
   const version = appVersion(paths.root);
   const hostEnv = opts.hostEnv ?? process.env;
   // Declared before the attempts: adopting an unfinished attempt at init may already close its terminals.
@@ -109,7 +121,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     emit: events.emit,
     // A resident host holds the clock with heartbeats; one-shot CLI commands leave it free-running.
     mode: opts.mode === 'cli' ? 'free' : 'held',
-    preflight: (env) => runPreflight(env, { diskPath: paths.dataDir }),
+    preflight: (env) => runPreflight(env, preflightOpts),
     appVersion: version,
     hostEnv,
     beforeFinalize: (id) => closeTerminals(id),
@@ -176,7 +188,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     appInfo: async () => ({ version, dataDir: paths.dataDir, mode: opts.mode }),
     envList: () => envs.list(),
     envGet: (envId) => envs.get(envId),
-    preflight: async (envId, variant) => runPreflight(await envs.load(envId, variant), { diskPath: paths.dataDir }),
+    preflight: async (envId, variant) => runPreflight(await envs.load(envId, variant, { assets: 'none' }), preflightOpts),
+    envImport: envPacksApi({ dataDir: paths.dataDir, envs }).envImport,
     attemptList: () => attempts.list(),
     attemptStart: (envId, o) => attempts.start(envId, o ?? {}),
     attemptStatus: (id) => attempts.status(id),
@@ -230,6 +243,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     recordEvents: (id, list) => attempts.recordEvents(id, list),
     logStatus: (id) => attempts.logStatus(id),
     logTail: (id, o) => attempts.logTail(id, o ?? {}),
+    agentRecord: async (id, kind, data) => void (await attempts.recordAgent(id, kind, data)),
+    ptyList: async (id) => [...(attemptPtys.get(id) ?? [])].map((ptyId) => ({ ptyId })),
 
     ...replayApi(replays),
     ...bundlesApi({ dataDir: paths.dataDir }),

@@ -11,6 +11,7 @@ import { installBenchHooks } from './debug/benchHooks';
 import { installRecording } from './recording/installRecording';
 import { openReplayView, replayIdFromHash } from './replay/replayActions';
 import { bundlesFromHash, openBundlesView } from './bundles/bundlesActions';
+import { explorerFromHash, openExplorerView } from './explorer/explorerActions';
 
 installEvents();
 installRecording();
@@ -22,6 +23,7 @@ const replayId = replayIdFromHash();
 if (attemptId) void openAttemptView(attemptId);
 else if (replayId) void openReplayView(replayId);
 else if (bundlesFromHash()) openBundlesView();
+else if (explorerFromHash()) openExplorerView();
 void loadEnvs();
 void loadAttempts();
 

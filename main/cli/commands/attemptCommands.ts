@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { AttemptInfo, ScoreRow } from '../../common/attempt';
+import type { AttemptInfo, PreflightReport, ScoreRow } from '../../common/attempt';
 import type { RedeskApi } from '../../common/api';
 import { openApi } from '../apiFor';
 import { fail, fmtMs, fmtScore, print } from '../output';
+import { describeUnmet, unmetRequirements } from '../../node/envs/requirements';
 
 interface Opts {
   dataDir?: string;
@@ -46,8 +47,9 @@ export function registerAttemptCommands(program: Command): void {
   common(attempt.command('start <env>').description('start an attempt: copies the starter into a new workspace'))
     .option('--variant <name>', 'environment variant (default: the env\'s default)')
     .option('--ticket <file>', 'the organizer\'s ticket.json (ticket.json.sig beside it); without one the attempt is practice')
-    .action((envId: string, o: Opts & { variant?: string; ticket?: string }) =>
-      run(o, (api) => api.attemptStart(envId, { variant: o.variant, ...(o.ticket ? { ticket: resolve(o.ticket) } : {}) }), describe),
+    .option('--force', 'start although GPUs, Python packages or assets are missing (never over an asset with a wrong hash)')
+    .action((envId: string, o: Opts & { variant?: string; ticket?: string; force?: boolean }) =>
+      run(o, (api) => api.attemptStart(envId, { variant: o.variant, ...(o.ticket ? { ticket: resolve(o.ticket) } : {}), ...(o.force ? { force: true } : {}) }), describe),
     );
   common(attempt.command('list').description('list attempts')).action((o: Opts) =>
     run(o, (api) => api.attemptList(), (l) => l.map((a) => `${a.id}  ${a.state}  final ${fmtScore(a.finalScore)}  normalized ${fmtScore(a.normalizedScore)}`).join('\n')),
@@ -71,7 +73,17 @@ export function registerAttemptCommands(program: Command): void {
     .option('--variant <name>', 'environment variant')
     .action((envId: string, o: Opts & { variant?: string }) =>
       run(o, (api) => api.preflight(envId, o.variant), (r) =>
-        [`${r.ready ? 'READY' : 'NOT READY'}: ${r.envId}`, ...r.checks.map((c) => `  ${c.ok ? 'ok ' : 'NO '} ${c.name}: found ${c.found}; needs ${c.needed}`)].join('\n'),
+        [
+          `${r.ready ? 'READY' : 'NOT READY'}: ${r.envId}`,
+          ...r.checks.map((c) => `  ${c.ok ? 'ok ' : 'NO '} ${c.name}: found ${c.found}; needs ${c.needed}`),
+          ...requirementLines(r),
+        ].join('\n'),
       ),
     );
+}
+
+/** What an attempt start would refuse over, worded as the refusal words it. */
+function requirementLines(r: PreflightReport): string[] {
+  const unmet = unmetRequirements(r);
+  return unmet.length ? ['An attempt cannot start until these are supplied (ENV_REQUIREMENTS_UNMET):', ...describeUnmet(unmet).map((l) => `  - ${l}`)] : [];
 }

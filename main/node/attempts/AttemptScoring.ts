@@ -41,7 +41,16 @@ export class AttemptScoring {
     const env = await this.envFor(live).catch((e: unknown) =>
       e instanceof RedeskError ? e : new RedeskError('ENV_NOT_FOUND', String((e as Error)?.message ?? e)),
     );
-    const result = await runScorerSafely({ scorer: this.d.scorer, env, paths: this.d.store.paths(id), clock: this.d.clock, signal: this.d.signal });
+    const result = await runScorerSafely({
+      scorer: this.d.scorer,
+      env,
+      paths: this.d.store.paths(id),
+      clock: this.d.clock,
+      signal: this.d.signal,
+      final,
+      // The scorer is hashed again before every run: one edited since the start scores nothing (SCORER_TAMPERED).
+      expectedScorerHash: live.file.scorerHash,
+    });
     if (live.file.score.baseline === 'calibrated' && !live.file.baseline && result.baseline) {
       // The first calibration measured on this machine is the attempt's baseline from then on.
       const b = result.baseline;

@@ -7,6 +7,7 @@ import type { EventRecord, EventSrc } from '../../common/events/record';
 import { finalScore, normalizeScore } from '../../common/scoreMath';
 import type { LoadedEnv } from '../contracts';
 import { AppIndex } from '../store/AppIndex';
+import { assertRequirementsMet } from '../envs/requirements';
 import { copyStarter } from '../workspace/copyStarter';
 import { Workspace } from '../workspace/Workspace';
 import { AttemptClock } from './AttemptClock';
@@ -29,6 +30,7 @@ import { DEFAULT_TICK_MS, defaultTimers, type AttemptServiceOptions, type Timers
 
 export type { AttemptServiceOptions, Timers } from './attemptServiceOptions';
 import { sealLive } from './attemptSealing';
+import { checkAgentInfo, checkAgentRecord, shortenTimeLimit } from './agentFacts';
 import { installTicket, validateTicketForStart, type TicketForStart } from '../tickets/ticketForStart';
 
 /**
@@ -87,7 +89,9 @@ export class AttemptService {
 
   async start(envId: string, opts: StartOptions = {}): Promise<AttemptInfo> {
     const index = this.requireIndex();
-    const env = await this.o.envs.load(envId, opts.variant);
+    const agent = opts.agent === undefined ? undefined : checkAgentInfo(opts.agent);
+    // With a preflight, assets are its checks (every missing one listed) rather than the load's first error.
+    const env = await this.o.envs.load(envId, opts.variant, this.o.preflight ? { assets: 'none' } : undefined);
     // A ticket is checked in full (signature, window, env hash, expert key, not used before) before anything is made.
     const ticket: TicketForStart | undefined = opts.ticket
       ? await validateTicketForStart({
@@ -99,6 +103,7 @@ export class AttemptService {
         })
       : undefined;
     const preflight = await this.runPreflight(env);
+    assertRequirementsMet(preflight, env.variant, opts.force);
     const { id, paths } = await this.makeFolder(env.spec.id);
     const secretNames = env.spec.secrets.map((x) => x.name);
     let file: AttemptFile;
@@ -106,6 +111,7 @@ export class AttemptService {
     let log: AttemptLog | undefined;
     try {
       await copyStarter(join(env.dir, env.spec.starter), paths.workspace);
+      await this.o.scorer.prepare?.({ env, workspaceDir: paths.workspace, cacheDir: paths.cache, signal: this.abort.signal });
       await writeFile(paths.scores, '', { flag: 'wx' });
       // An attempt is only worth what its record proves: no log, no attempt.
       log = await this.recorder.open(id, { attemptDir: paths.dir, now: () => this.timeOf(id), secrets: secretValues(secretNames, this.hostEnv) }, true);
@@ -113,12 +119,14 @@ export class AttemptService {
       clock = AttemptClock.started(this.o.clock, this.o.mode, clockPolicy({ pausePolicy: pausePolicyOf(env) }));
       file = newAttemptFile(id, env, clock, iso(this.o.clock.wallMs()), preflight);
       if (secretNames.length) file.secretNames = secretNames;
+      if (agent) file.agent = agent;
       if (ticket) {
         await installTicket(paths.dir, ticket);
         file.practice = false;
         file.ticketId = ticket.ticket.id;
         if (ticket.timeLimitMs !== undefined) file.timeLimitMs = ticket.timeLimitMs;
       }
+      if (opts.timeLimitMinutes !== undefined) shortenTimeLimit(file, opts.timeLimitMinutes);
       await this.store.writeState(file);
     } catch (e) {
       // Nothing was recorded yet: no half-made attempt is left behind.
@@ -228,6 +236,16 @@ export class AttemptService {
     const t = this.timeOf(id);
     for (const e of checked) log.append(e.src, e.kind, e.data, t);
     return log.status();
+  }
+
+  /** A record an agent's MCP server makes (src agent): tool calls, results, usage (summed into the agent's facts). */
+  async recordAgent(id: string, kind: string, data: Record<string, unknown>): Promise<EventRecord | undefined> {
+    const live = await this.load(id);
+    await this.sync(live);
+    if (!isActive(live.file.state)) throw badState(live.file, 'record agent events for');
+    const checked = checkAgentRecord(live.file.agent, kind, data);
+    if (checked.agent) await this.change(live, 'record usage for', (draft) => void (draft.agent = checked.agent));
+    return this.record(id, 'agent', checked.kind, checked.data);
   }
 
   async logStatus(id: string): Promise<LogStatus> {

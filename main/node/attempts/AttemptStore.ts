@@ -139,6 +139,7 @@ export class AttemptStore {
       dir: this.paths(f.id).dir,
       finalScore: f.finalScore,
       normalizedScore: f.normalizedScore,
+      ...(f.agent ? { agent: { name: f.agent.name, ...(f.agent.model ? { model: f.agent.model } : {}) } } : {}),
     };
   }
 }

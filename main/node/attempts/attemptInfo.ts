@@ -57,5 +57,6 @@ export function toInfo(file: AttemptFile, rows: ScoreRow[], clock: AttemptClock 
   if (file.preflight) info.preflight = file.preflight as PreflightReport;
   if (file.ticketId) info.ticketId = file.ticketId;
   if (file.bundle) info.bundle = { ...file.bundle };
+  if (file.agent) info.agent = structuredClone(file.agent);
   return info;
 }

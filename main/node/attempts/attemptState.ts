@@ -20,6 +20,22 @@ const ClockStateSchema = z.object({
   heartbeatWallMs: z.number(),
 });
 
+const AgentUsageSchema = z.object({
+  inputTokens: z.number().nonnegative(),
+  outputTokens: z.number().nonnegative(),
+  costUsd: z.number().nonnegative().optional(),
+  reports: z.number().int().nonnegative(),
+});
+
+/** An agent's declared identity: short printable names (they end up in reports and CSV cells). */
+const agentName = z.string().trim().min(1).max(100).regex(/^[^\x00-\x1f\x7f]+$/, 'no control characters');
+export const AgentSchema = z.object({
+  name: agentName,
+  model: agentName.optional(),
+  version: agentName.optional(),
+  usage: AgentUsageSchema.optional(),
+});
+
 const BaselineSchema = z.object({ start: z.number(), reference: z.number(), source: z.enum(['fixed', 'calibrated']) });
 
 export const AttemptFileSchema = z.object({
@@ -71,6 +87,8 @@ export const AttemptFileSchema = z.object({
   ticketId: z.string().optional(),
   /** The signed bundle made at the end. */
   bundle: z.object({ file: z.string() }).optional(),
+  /** Set for an attempt made by an AI agent: what it declared at start, and the token usage it reported. */
+  agent: AgentSchema.optional(),
 });
 
 export type AttemptFile = z.infer<typeof AttemptFileSchema>;

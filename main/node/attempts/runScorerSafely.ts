@@ -12,6 +12,9 @@ export interface ScorerCall {
   paths: AttemptPaths;
   clock: Clock;
   signal: AbortSignal;
+  /** Passed on to the scorer: the final scoring, and the scorer hash recorded at start. */
+  final?: boolean;
+  expectedScorerHash?: string;
 }
 
 /**
@@ -43,6 +46,8 @@ export async function runScorerSafely(call: ScorerCall): Promise<ScorerResult> {
       cacheDir: call.paths.cache,
       scratchDir,
       signal: call.signal,
+      ...(call.final ? { final: true } : {}),
+      ...(call.expectedScorerHash ? { expectedScorerHash: call.expectedScorerHash } : {}),
     });
     if (call.signal.aborted) throw interrupted();
     if (result.score !== null && !Number.isFinite(result.score)) {

@@ -7,6 +7,7 @@ import { parseScoreLog, summarizeScoreLog } from '../../common/bundle/scoreLog';
 import type { Logger } from '../../common/clock';
 import { RedeskError } from '../../common/errors';
 import { AttemptFileSchema, type AttemptFile } from '../attempts/attemptState';
+import { manifestAgent } from '../attempts/agentFacts';
 import type { LoadedEnv } from '../contracts';
 import { fingerprint, toOpenSsh } from '../keys/openssh';
 import { exportCasts } from '../recorder/castExport';
@@ -100,6 +101,8 @@ export async function sealAttempt(attemptDir: string, o: SealOptions): Promise<S
 
     const sizeOf = (s: Source) => ('data' in s ? s.data.length : s.size);
     const points = parseScoreLog(scoresText);
+    // An agent attempt's facts (name, model, summed usage) come from state.json unless the caller names one.
+    const agent = o.agent ?? manifestAgent(state.agent);
     const manifest: Manifest = {
       format: BUNDLE_FORMAT,
       sealedAt,
@@ -107,7 +110,7 @@ export async function sealAttempt(attemptDir: string, o: SealOptions): Promise<S
       attempt: attemptFacts(state),
       env: { id: state.envId, version: state.envVersion, title: state.envTitle, hash: state.envHash, scorerHash: state.scorerHash },
       expert: { publicKey: toOpenSsh(publicKey), fingerprint: fingerprint(publicKey) },
-      ...(o.agent ? { agent: o.agent } : {}),
+      ...(agent ? { agent } : {}),
       ticket: ticket ? { id: ticket.ticket.id, sha256: sha256(ticket.bytes), organizerFingerprint: ticket.ticket.organizer.fingerprint } : null,
       score: {
         direction: state.score.direction,

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { EnvDetail, EnvSummary } from '../../common/api';
+import type { EnvDetail, EnvSummary, EnvVariantSummary } from '../../common/api';
 import type { EnvSpec } from '../../common/envSchema';
 import { RedeskError, isRedeskError } from '../../common/errors';
-import type { EnvSource, LoadedEnv } from '../contracts';
-import { defaultVariantName, variantNames } from './applyVariant';
+import type { EnvLoadOptions, EnvSource, LoadedEnv } from '../contracts';
+import { applyVariant, defaultVariantName, variantNames } from './applyVariant';
 import type { AssetHashCache } from './assets';
 import { EnvInvalidError } from './EnvInvalidError';
 import { inspectEnvDir, loadEnvDir, throwIssues } from './loadEnvDir';
@@ -40,9 +40,10 @@ export class EnvRegistry implements EnvSource {
     return found.map(summarize).sort((a, b) => a.id.localeCompare(b.id) || a.dir.localeCompare(b.dir));
   }
 
-  /** The environment with its default variant and instructions; a broken one throws its load error. */
+  /** The environment with its default variant and instructions; a broken one throws its load error. Assets are a
+   * run-time requirement (preflight), not a reason to hide an environment. */
   async get(envId: string): Promise<EnvDetail> {
-    const env = await loadEnvDir(await this.find(envId), undefined, { assets: 'size' });
+    const env = await loadEnvDir(await this.find(envId), undefined, { assets: 'none' });
     return {
       ...summarize({ dir: env.dir, id: env.spec.id, spec: env.spec }),
       instructionsMarkdown: env.instructionsMarkdown,
@@ -50,14 +51,14 @@ export class EnvRegistry implements EnvSource {
     };
   }
 
-  /** The validated env.json with its default variant, assets checked by size only (cheap: for showing, not running). */
+  /** The validated env.json with its default variant, assets not checked (cheap: for showing, not running). */
   async spec(envId: string): Promise<EnvSpec> {
-    return (await loadEnvDir(await this.find(envId), undefined, { assets: 'size' })).spec;
+    return (await loadEnvDir(await this.find(envId), undefined, { assets: 'none' })).spec;
   }
 
   /** Validated, with the variant applied and every asset hashed (hashes are remembered while files are unchanged). */
-  async load(envId: string, variant?: string): Promise<LoadedEnv> {
-    return loadEnvDir(await this.find(envId), variant, { assets: 'hash', cache: this.assetHashes });
+  async load(envId: string, variant?: string, opts: EnvLoadOptions = {}): Promise<LoadedEnv> {
+    return loadEnvDir(await this.find(envId), variant, { assets: opts.assets ?? 'hash', cache: this.assetHashes });
   }
 
   private async find(envId: string): Promise<string> {
@@ -107,12 +108,12 @@ async function envFolders(parent: string): Promise<string[]> {
   return out.sort();
 }
 
-/** A quick look: schema, default variant, files, asset sizes; no hashing. */
+/** A quick look: schema, default variant, files; assets are left to the preflight. */
 async function describe(dir: string): Promise<Found> {
   let spec: EnvSpec | undefined;
   try {
     spec = await readEnvJson(dir);
-    const env = await inspectEnvDir(dir, undefined, { assets: 'size' });
+    const env = await inspectEnvDir(dir, undefined, { assets: 'none' });
     throwIssues(env.dir, env.issues);
     return { dir, id: spec.id, spec: env.spec };
   } catch (e) {
@@ -135,6 +136,28 @@ function summarize(f: Found): EnvSummary {
     defaultVariant: s ? defaultVariantName(s) : '',
     hardware: s?.hardware ?? { gpus: 0, gpuMemoryGiB: 0, cpus: 1, ramGiB: 1, diskGiB: 1 },
   };
+  if (s) summary.variantDetails = variantDetails(s, join(f.dir, 'env.json'));
   if (f.error) summary.error = f.error;
   return summary;
+}
+
+/** Each variant with its overrides applied; a variant that does not apply is left out (its error is the env's). */
+function variantDetails(spec: EnvSpec, file: string): EnvVariantSummary[] {
+  const out: EnvVariantSummary[] = [];
+  for (const name of variantNames(spec)) {
+    try {
+      const v = applyVariant(spec, file, name).spec;
+      out.push({
+        name,
+        ...(spec.variants[name]?.description ? { description: spec.variants[name]!.description } : {}),
+        timeLimitMinutes: v.timeLimitMinutes,
+        hardware: v.hardware,
+        pythonPackages: v.software.pythonPackages,
+        assets: v.assets.filter((a) => !a.external).length,
+      });
+    } catch {
+      // Reported by load and check.
+    }
+  }
+  return out;
 }

@@ -33,6 +33,7 @@ export function applyVariant(spec: EnvSpec, file: string, variant?: string): { s
     hardware: { ...spec.hardware, ...v.hardware },
     software: { ...spec.software, ...v.software },
     assets: v.assets ?? spec.assets,
+    ...(spec.taskstd || v.taskstd ? { taskstd: { ...spec.taskstd, ...v.taskstd } } : {}),
     scorer: { ...spec.scorer, ...v.scorer },
     score: { ...spec.score, ...v.score },
   };

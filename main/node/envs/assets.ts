@@ -8,20 +8,30 @@ import { sha256File } from './fileHash';
 export type AssetHashCache = Map<string, { size: number; mtimeMs: number; sha256: string }>;
 
 export interface AssetCheckOptions {
-  /** 'size' skips hashing (for listing many environments quickly); 'hash' verifies sha256 too. */
-  verify: 'size' | 'hash';
+  /** 'none' skips assets (the preflight checks them); 'size' skips hashing; 'hash' verifies sha256 too. */
+  verify: 'none' | 'size' | 'hash';
   cache?: AssetHashCache;
 }
 
-/** Each asset must exist with the declared size and, when verifying, the declared sha256. */
+/** Each asset must exist, be pinned (sha256 and size in env.json), with that size and, when verifying, that sha256. */
 export async function checkAssets(dir: string, assets: EnvSpec['assets'], opts: AssetCheckOptions): Promise<EnvIssue[]> {
   const issues: EnvIssue[] = [];
+  if (opts.verify === 'none') return issues;
   for (const [i, asset] of assets.entries()) {
+    if (asset.external) continue;
     const where = `assets.${i}.path`;
     const abs = join(dir, asset.path);
     const st = await stat(abs).catch(() => undefined);
     if (!st?.isFile()) {
       issues.push({ code: 'ENV_ASSET_MISSING', where, message: `${where}: asset not found: ${asset.path}` });
+      continue;
+    }
+    if (asset.sha256 === undefined || asset.size === undefined) {
+      issues.push({
+        code: 'ENV_ASSET_UNPINNED',
+        where,
+        message: `${where}: ${asset.path} is present but env.json gives no sha256/size; run "redesk env pin" on the environment folder`,
+      });
       continue;
     }
     if (st.size !== asset.size) {

@@ -5,7 +5,7 @@ import { listFiles } from './fileHash';
 
 /** A problem found in an environment folder: its code, the field it is about, and what is wrong. */
 export interface EnvIssue {
-  code: 'ENV_INVALID' | 'ENV_ASSET_MISSING' | 'ENV_ASSET_HASH_MISMATCH';
+  code: 'ENV_INVALID' | 'ENV_ASSET_MISSING' | 'ENV_ASSET_HASH_MISMATCH' | 'ENV_ASSET_UNPINNED';
   where: string;
   message: string;
 }

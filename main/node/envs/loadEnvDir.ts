@@ -9,6 +9,7 @@ import { checkAssets, type AssetCheckOptions } from './assets';
 import { EnvInvalidError } from './EnvInvalidError';
 import { checkEnvFiles, envHashedFiles, scorerFiles, type EnvIssue } from './envFiles';
 import { hashFileSet } from './fileHash';
+import { taskStdInstructions } from '../taskstd/taskStd';
 import { readEnvJson } from './readEnvJson';
 
 export interface LoadEnvOptions {
@@ -67,11 +68,13 @@ export function throwIssues(dir: string, issues: EnvIssue[]): void {
 export async function loadEnvDir(dir: string, variant?: string, opts: LoadEnvOptions = {}): Promise<LoadedEnv> {
   const env = await inspectEnvDir(dir, variant, opts);
   throwIssues(env.dir, env.issues);
-  const [envHash, scorerHash, instructionsMarkdown] = await Promise.all([
+  const [envHash, scorerHash, fileInstructions] = await Promise.all([
     computeEnvHash(env.dir, env.spec),
     computeScorerHash(env.dir, env.spec),
     readFile(join(env.dir, env.spec.instructions), 'utf8'),
   ]);
+  // A task-standard family's instructions are what get_instructions(t) says.
+  const instructionsMarkdown = env.spec.kind === 'taskstd' ? await taskStdInstructions(env.dir, env.spec, envHash) : fileInstructions;
   return { spec: env.spec, variant: env.variant, dir: env.dir, envHash, scorerHash, instructionsMarkdown };
 }
 

@@ -2,11 +2,17 @@ import { statfs } from 'node:fs/promises';
 import { arch, availableParallelism, cpus, platform, totalmem } from 'node:os';
 import type { PreflightCheck, PreflightReport } from '../../common/attempt';
 import type { LoadedEnv } from '../contracts';
+import { checkAssets, type AssetHashCache } from './assets';
 import { findOnPath, runCommand, type CommandRunner } from './commandRunner';
-import { resolvePython } from './resolvePython';
+import { describeMissing, PythonResolver, type PythonResolution } from './resolvePython';
 
 export interface PreflightOptions {
+  /** Probe only this interpreter (tests, or a forced choice); default: the resolver's candidates. */
   python?: string;
+  /** Picks the interpreter that has the env's packages, probing once per package list (the app shares one). */
+  resolver?: PythonResolver;
+  /** Asset hashes already computed (shared with later preflights while files are unchanged). */
+  assetHashes?: AssetHashCache;
   /** Where attempts are stored; its free space is what matters (default: the environment folder). */
   diskPath?: string;
   run?: CommandRunner;
@@ -15,28 +21,9 @@ export interface PreflightOptions {
 
 // nvidia-smi can take a second or two to wake a driver; importing a big package (torch) a few seconds.
 const NVIDIA_SMI_TIMEOUT_MS = 5_000;
-const PYTHON_TIMEOUT_MS = 10_000;
-// A machine sold as 16 GiB reports a little less to the OS; ask for 95% of what env.json says.
+// A machine sold as 16 GiB (a GPU sold as 80 GB) reports a little less; ask for 95% of what env.json says.
 const RAM_TOLERANCE = 0.95;
 const GiB = 1024 ** 3;
-
-/** Prints one JSON line: the version and, for each module named in argv, whether it imports and its version. */
-const PYTHON_PROBE = `
-import importlib, json, sys
-r = {"version": "%d.%d.%d" % tuple(sys.version_info[:3]), "packages": {}}
-for name in sys.argv[1:]:
-    try:
-        m = importlib.import_module(name)
-        r["packages"][name] = {"ok": True, "version": str(getattr(m, "__version__", ""))}
-    except BaseException as e:
-        r["packages"][name] = {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
-print(json.dumps(r))
-`;
-
-interface PythonProbe {
-  version: string;
-  packages: Record<string, { ok: boolean; version?: string; error?: string }>;
-}
 
 interface GpuInfo {
   gpus: { name: string; memoryMiB: number }[];
@@ -50,25 +37,28 @@ interface GpuInfo {
 export async function runPreflight(env: LoadedEnv, opts: PreflightOptions = {}): Promise<PreflightReport> {
   const run = opts.run ?? runCommand;
   const find = opts.findCommand ?? ((cmd: string) => findOnPath(cmd));
-  const python = opts.python ?? resolvePython();
+  const resolver = opts.resolver ?? new PythonResolver({ run, ...(opts.python ? { candidates: [opts.python] } : {}) });
   const { hardware: hw, software: sw } = env.spec;
   const needsPython = sw.python !== undefined || sw.pythonPackages.length > 0;
 
-  const [gpu, probe, freeDiskGiB, commands] = await Promise.all([
+  const [gpu, resolution, freeDiskGiB, commands, assetIssues] = await Promise.all([
     gpuInfo(run),
-    needsPython ? probePython(run, python, sw.pythonPackages) : Promise.resolve(undefined),
+    needsPython ? resolver.resolve(sw.pythonPackages) : Promise.resolve(undefined),
     freeDisk(opts.diskPath ?? env.dir),
     Promise.all(sw.commands.map(async (cmd) => ({ cmd, path: await find(cmd) }))),
+    checkAssets(env.dir, env.spec.assets, { verify: 'hash', cache: opts.assetHashes }),
   ]);
+  const probe = resolution?.probe;
 
   const cpuModel = cpus()[0]?.model.trim() || 'unknown CPU';
   const cpuCount = availableParallelism();
   const ramGiB = totalmem() / GiB;
   const checks: PreflightCheck[] = [];
 
-  const bigEnough = gpu.gpus.filter((g) => g.memoryMiB >= hw.gpuMemoryGiB * 1024);
+  // An "80 GB" H100 reports 79.6 GiB: the same tolerance as for RAM.
+  const bigEnough = gpu.gpus.filter((g) => g.memoryMiB >= hw.gpuMemoryGiB * 1024 * RAM_TOLERANCE);
   checks.push({
-    name: 'GPUs',
+    name: GPU_CHECK,
     ok: bigEnough.length >= hw.gpus,
     found: describeGpus(gpu),
     needed: hw.gpus === 0 ? 'none' : `${hw.gpus}${hw.gpuMemoryGiB ? ` with ≥ ${hw.gpuMemoryGiB} GiB each` : ''}`,
@@ -81,7 +71,17 @@ export async function runPreflight(env: LoadedEnv, opts: PreflightOptions = {}):
     found: freeDiskGiB === undefined ? `unknown (cannot read ${opts.diskPath ?? env.dir})` : `${round1(freeDiskGiB)} GiB`,
     needed: `≥ ${hw.diskGiB} GiB`,
   });
-  if (needsPython) checks.push(...pythonChecks(python, sw.python, sw.pythonPackages, probe));
+  if (resolution) checks.push(...pythonChecks(sw.python, sw.pythonPackages, resolution));
+  env.spec.assets.forEach((asset, i) => {
+    if (asset.external) return;
+    const issue = assetIssues.find((x) => x.where === `assets.${i}.path`);
+    checks.push({
+      name: `${ASSET_CHECK_PREFIX}${asset.path}`,
+      ok: !issue,
+      found: issue ? assetProblem(issue.code, issue.message) : 'present, hash matches',
+      needed: asset.sha256 ? `sha256 ${asset.sha256.slice(0, 12)}…, ${asset.size} bytes` : 'present and pinned (sha256, size)',
+    });
+  });
   for (const { cmd, path } of commands) {
     checks.push({ name: `Command ${cmd}`, ok: path !== undefined, found: path ?? 'not on PATH', needed: 'on PATH' });
   }
@@ -97,7 +97,7 @@ export async function runPreflight(env: LoadedEnv, opts: PreflightOptions = {}):
       cpus: cpuCount,
       ramGiB: round1(ramGiB),
       freeDiskGiB: round1(freeDiskGiB ?? 0),
-      ...(probe && 'version' in probe ? { python: probe.version } : {}),
+      ...(probe?.version ? { python: probe.version } : {}),
       gpus: gpu.gpus,
       ...(gpu.driverVersion ? { driverVersion: gpu.driverVersion } : {}),
       ...(gpu.cudaVersion ? { cudaVersion: gpu.cudaVersion } : {}),
@@ -146,41 +146,27 @@ function describeGpus(g: GpuInfo): string {
   return versions.length ? `${list}; ${versions.join(', ')}` : list;
 }
 
-async function probePython(run: CommandRunner, python: string, packages: string[]): Promise<PythonProbe | { problem: string }> {
-  const r = await run(python, ['-c', PYTHON_PROBE, ...packages], { timeoutMs: PYTHON_TIMEOUT_MS });
-  if (r.failure === 'not-found') return { problem: `${python} not found` };
-  if (r.failure === 'timeout') return { problem: `${python} did not answer within ${PYTHON_TIMEOUT_MS / 1000} s` };
-  // Packages may print on import; the probe's line is the last one.
-  const last = r.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(last) as PythonProbe;
-  } catch {
-    return { problem: `${python} failed: ${firstLine(r.stderr) || `exit code ${r.code}`}` };
-  }
-}
-
-function pythonChecks(
-  python: string,
-  minVersion: string | undefined,
-  packages: string[],
-  probe: PythonProbe | { problem: string } | undefined,
-): PreflightCheck[] {
-  const problem = !probe ? 'not checked' : 'problem' in probe ? probe.problem : undefined;
-  const version = probe && 'version' in probe ? probe.version : undefined;
+function pythonChecks(minVersion: string | undefined, packages: string[], res: PythonResolution): PreflightCheck[] {
+  const { python, probe } = res;
+  const version = probe.version;
+  // Name what each other candidate lacked, so the expert knows which interpreter to fix.
+  const tried = res.ok || res.probes.length < 2 ? '' : ` (tried: ${describeMissing(res, packages)})`;
   const checks: PreflightCheck[] = [
     {
-      name: 'Python',
+      name: PYTHON_CHECK,
       ok: version !== undefined && (minVersion === undefined || versionAtLeast(version, minVersion)),
-      found: version ? `${python} ${version}` : (problem ?? 'unknown'),
+      found: version ? `${python} ${version}` : (probe.problem ?? 'unknown') + tried,
       needed: minVersion ? `≥ ${minVersion}` : 'any',
     },
   ];
   for (const name of packages) {
-    const p = probe && 'packages' in probe ? probe.packages[name] : undefined;
+    const p = probe.packages[name];
     checks.push({
-      name: `Python package ${name}`,
+      name: `${PACKAGE_CHECK_PREFIX}${name}`,
       ok: p?.ok === true,
-      found: p ? (p.ok ? `${name} ${p.version ?? ''}`.trim() : `not importable: ${p.error ?? ''}`) : (problem ?? 'not checked'),
+      found: p?.ok
+        ? `${name} ${p.version ?? ''}`.trim()
+        : `${probe.problem ?? `not importable${p?.error ? `: ${p.error}` : ''}`}${tried}`,
       needed: 'importable',
     });
   }
@@ -206,6 +192,21 @@ async function freeDisk(path: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** Preflight check names that decide whether an attempt may start (see requirements.ts). */
+export const GPU_CHECK = 'GPUs';
+export const PYTHON_CHECK = 'Python';
+export const PACKAGE_CHECK_PREFIX = 'Python package ';
+export const ASSET_CHECK_PREFIX = 'Asset ';
+/** How an asset check's `found` begins when the file is there but differs from the pin: never forceable. */
+export const ASSET_MISMATCH = 'differs from env.json';
+
+function assetProblem(code: string, message: string): string {
+  const detail = message.replace(/^assets\.\d+\.path: /, '');
+  if (code === 'ENV_ASSET_MISSING') return `missing (${detail})`;
+  if (code === 'ENV_ASSET_UNPINNED') return `not pinned (${detail})`;
+  return `${ASSET_MISMATCH}: ${detail}`;
 }
 
 function firstLine(s: string): string {

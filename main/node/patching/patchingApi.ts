@@ -1,19 +1,93 @@
-import type { RedeskApi } from '../../common/api';
+import type { EmitFn, RedeskApi } from '../../common/api';
 import { RedeskError } from '../../common/errors';
-import type { EmitFn } from '../../common/api';
+import type { ModelSummary } from '../../common/patching/types';
+import { RunControl } from './engine/jobs';
+import type { EngineOptions } from './engine/PatchEngine';
+import { PatchEngine } from './engine/PatchEngine';
+import { listModels, loadModelDir } from './model';
 
 export interface PatchingApiOptions {
   /** Shipped models (resources/models) and the user's imported ones (<dataDir>/models). */
   modelDirs: string[];
   emit: EmitFn;
+  /** Engine settings (tests run ORT in-thread or point at a freshly built worker). */
+  engine?: EngineOptions;
 }
 
 type PatchingApi = Pick<RedeskApi, 'modelList' | 'modelTokenize' | 'patchSweep' | 'patchExplain' | 'patchAttention' | 'patchCancel'>;
 
-/** The explorer's API methods (being built: issue 5). */
-export function patchingApi(_opts: PatchingApiOptions): PatchingApi {
-  const todo = async (): Promise<never> => {
-    throw new RedeskError('INTERNAL', 'the path-patching engine is not built yet');
+/**
+ * Engines for models found in `modelDirs`, by id (folder name). One engine, hence one worker with its ORT sessions,
+ * per model folder; a folder whose model.json changed gets a fresh one.
+ */
+export class ModelEngines {
+  private engines = new Map<string, { stamp: string; engine: Promise<PatchEngine> }>();
+
+  constructor(
+    private readonly modelDirs: string[],
+    private readonly opts: EngineOptions = {},
+  ) {}
+
+  list(): Promise<ModelSummary[]> {
+    return listModels(this.modelDirs);
+  }
+
+  async get(modelId: string): Promise<PatchEngine> {
+    const all = await this.list();
+    const m = all.find((x) => x.id === modelId);
+    if (!m) {
+      const known = all.filter((x) => !x.error).map((x) => x.id);
+      throw new RedeskError('MODEL_NOT_FOUND', `no model "${modelId}"${known.length ? ` (available: ${known.join(', ')})` : ''}`, { where: modelId });
+    }
+    if (m.error) throw new RedeskError(m.error.code as never, m.error.message, { where: m.dir });
+    return this.forDir(m.dir);
+  }
+
+  /** An engine for a model folder given by path (the CLI's --model <dir>). */
+  async forDir(dir: string): Promise<PatchEngine> {
+    const model = await loadModelDir(dir);
+    const stamp = JSON.stringify(model.spec);
+    const hit = this.engines.get(model.dir);
+    if (hit && hit.stamp === stamp) return hit.engine;
+    if (hit) void hit.engine.then((e) => e.close()).catch(() => {});
+    const engine = Promise.resolve(new PatchEngine(model, this.opts));
+    this.engines.set(model.dir, { stamp, engine });
+    return engine;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.engines.values()];
+    this.engines.clear();
+    await Promise.all(all.map(async (e) => (await e.engine).close()));
+  }
+}
+
+/** The explorer's API methods: runs report `patch.progress` under their job id and stop on patchCancel. */
+export function patchingApi(opts: PatchingApiOptions): PatchingApi {
+  const engines = new ModelEngines(opts.modelDirs, opts.engine);
+  const jobs = new Map<string, RunControl>();
+
+  const job = async <T>(jobId: string, run: (ctl: RunControl) => Promise<T>): Promise<T> => {
+    if (typeof jobId !== 'string' || jobId.length === 0) throw new RedeskError('PATCH_BAD_REQUEST', 'a run needs a job id', { where: 'jobId' });
+    if (jobs.has(jobId)) throw new RedeskError('PATCH_BAD_REQUEST', `job "${jobId}" is already running`, { where: 'jobId' });
+    const ctl = new RunControl((done, total, phase) => opts.emit('patch.progress', { jobId, done, total, phase }));
+    jobs.set(jobId, ctl);
+    try {
+      return await run(ctl);
+    } finally {
+      jobs.delete(jobId);
+    }
   };
-  return { modelList: todo, modelTokenize: todo, patchSweep: todo, patchExplain: todo, patchAttention: todo, patchCancel: todo };
+
+  return {
+    modelList: () => engines.list(),
+    modelTokenize: async (modelId, text) => (await engines.get(modelId)).tokenize(text),
+    patchSweep: (req) => job(req.jobId, async (ctl) => (await engines.get(req.modelId)).sweep(req, ctl)),
+    patchExplain: (req) => job(req.jobId, async (ctl) => (await engines.get(req.modelId)).explain(req, ctl)),
+    patchAttention: async (modelId, text) => (await engines.get(modelId)).attention(text),
+    patchCancel: async (jobId) => {
+      const ctl = jobs.get(jobId);
+      if (ctl) ctl.cancelled = true;
+    },
+  };
 }

@@ -1,10 +1,13 @@
 import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../../common/clock';
 import { RedeskError, toErrorData } from '../../common/errors';
 import type { Scorer, ScorerResult, ScorerRunOptions } from '../contracts';
 import { findOnPath } from '../envs/commandRunner';
-import { resolvePython } from '../envs/resolvePython';
+import { computeScorerHash } from '../envs/loadEnvDir';
+import { defaultPythonPath, PythonResolver, withPythonPath } from '../envs/resolvePython';
+import { startTaskStd, taskStdEnv } from '../taskstd/taskStd';
 import { classifyOutcome } from './classifyOutcome';
 import { copyWorkspace } from './copyWorkspace';
 import { isInside } from './isInside';
@@ -13,8 +16,14 @@ import { runBoundedProcess } from './runBoundedProcess';
 import { substituteArgv } from './substituteArgv';
 
 export interface ScorerRunnerOptions {
-  /** Interpreter for {python}; default resolvePython(). */
+  /** Interpreter for {python}, for every env; default: the resolver's pick for the env's pythonPackages. */
   python?: string;
+  /** Picks the interpreter that imports the env's software.pythonPackages (shared with preflight). */
+  resolver?: PythonResolver;
+  /** Folders put first on every scorer's PYTHONPATH; default <package root>/resources/python (redesk_envkit). */
+  pythonPath?: string[];
+  /** Where task-standard families record that install() ran on this machine; default <tmpdir>/redesk-taskstd. */
+  taskStdInstallDir?: string;
   /** Stdout beyond this stops the scorer with SCORER_OUTPUT_TOO_LARGE. */
   maxOutputBytes?: number;
   logger?: Logger;
@@ -39,7 +48,10 @@ const STDERR_TAIL_BYTES = 16 * 1024;
  * score with an errorCode when it failed; rejects only when the caller aborts (AbortError) or misuses the folders.
  */
 export class ScorerRunner implements Scorer {
-  private readonly python: string;
+  private readonly python?: string;
+  private readonly resolver: PythonResolver;
+  private readonly pythonPath: string[];
+  private readonly taskStdInstallDir: string;
   private readonly maxOutputBytes: number;
   private readonly maxCopyBytes: number;
   private readonly killGraceMs: number;
@@ -47,7 +59,10 @@ export class ScorerRunner implements Scorer {
   private prlimit: Promise<string | undefined>;
 
   constructor(opts: ScorerRunnerOptions = {}) {
-    this.python = opts.python ?? resolvePython();
+    this.python = opts.python;
+    this.resolver = opts.resolver ?? new PythonResolver();
+    this.pythonPath = opts.pythonPath ?? defaultPythonPath();
+    this.taskStdInstallDir = opts.taskStdInstallDir ?? join(tmpdir(), 'redesk-taskstd');
     this.maxOutputBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     this.maxCopyBytes = opts.maxCopyBytes ?? DEFAULT_MAX_COPY_BYTES;
     this.killGraceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
@@ -58,6 +73,21 @@ export class ScorerRunner implements Scorer {
         : opts.prlimit !== undefined
           ? Promise.resolve(opts.prlimit)
           : findOnPath('prlimit');
+  }
+
+  /** A task-standard family's install() (once per machine) and start(t) in the new workspace; nothing for others. */
+  async prepare(opts: Omit<ScorerRunOptions, 'scratchDir'>): Promise<void> {
+    const { env } = opts;
+    if (env.spec.kind !== 'taskstd') return;
+    const python = this.python ?? (await this.resolver.resolve(env.spec.software.pythonPackages)).python;
+    this.logger?.info('taskstd: start', { env: env.spec.id, task: env.spec.taskstd?.task });
+    await startTaskStd({
+      dir: env.dir,
+      spec: env.spec,
+      workspaceDir: opts.workspaceDir,
+      installDir: this.taskStdInstallDir,
+      run: { python, pythonPath: this.pythonPath, ...(opts.signal ? { signal: opts.signal } : {}) },
+    });
   }
 
   async run(opts: ScorerRunOptions): Promise<ScorerResult> {
@@ -79,6 +109,14 @@ export class ScorerRunner implements Scorer {
 
     const spec = env.spec.scorer;
     try {
+      if (opts.expectedScorerHash !== undefined) {
+        const now = await computeScorerHash(env.dir, env.spec);
+        if (now !== opts.expectedScorerHash) {
+          throw new RedeskError('SCORER_TAMPERED', `The scorer of ${env.spec.id} changed since the attempt started (hash ${opts.expectedScorerHash.slice(0, 12)}… is now ${now.slice(0, 12)}…); it was not run.`, {
+            hint: `Restore the scorer files in ${env.dir} (reinstall the environment); scores from an edited scorer are not accepted.`,
+          });
+        }
+      }
       await mkdir(opts.cacheDir, { recursive: true });
       await mkdir(scratch, { recursive: true });
       let workspace = resolve(opts.workspaceDir);
@@ -91,14 +129,21 @@ export class ScorerRunner implements Scorer {
         workspace,
         envDir: env.dir,
         cacheDir: resolve(opts.cacheDir),
-        python: this.python,
+        python: this.python ?? (await this.resolver.resolve(env.spec.software.pythonPackages)).python,
       });
       const limited = withMemoryLimit(argv, spec.memoryMiB, { platform: process.platform, prlimit: await this.prlimit });
       this.logger?.info('scorer: start', { env: env.spec.id, argv, memoryLimit: limited.method });
       const outcome = await runBoundedProcess({
         argv: limited.argv,
         cwd: env.dir,
-        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
+        env: {
+          ...process.env,
+          PYTHONPATH: withPythonPath(this.pythonPath, process.env.PYTHONPATH),
+          PYTHONDONTWRITEBYTECODE: '1',
+          PYTHONUNBUFFERED: '1',
+          ...(opts.final ? { REDESK_SCORE_FINAL: '1' } : {}),
+          ...taskStdEnv(env.dir, env.spec),
+        },
         timeoutMs: spec.timeoutSeconds * 1000,
         maxStdoutBytes: this.maxOutputBytes,
         stderrTailBytes: STDERR_TAIL_BYTES,

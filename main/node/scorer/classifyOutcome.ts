@@ -1,4 +1,5 @@
 import type { ScorerResult } from '../contracts';
+import { taskStdErrorCode } from '../taskstd/taskStd';
 import { baselineOf, parseScorerOutput } from './parseScorerOutput';
 import type { BoundedProcessOutcome } from './runBoundedProcess';
 
@@ -45,7 +46,9 @@ export function classifyOutcome(o: BoundedProcessOutcome, ctx: ClassifyContext):
   const parsed = parseScorerOutput(o.stdout);
   if (parsed.ok) {
     const baseline = baselineOf(parsed.details);
-    return { score: parsed.score, message: parsed.message, details: parsed.details, ...(baseline ? { baseline } : {}) };
+    // The task-standard adapter reports a family's failure (missing method, exception, bad return) this way.
+    const errorCode = parsed.score === null ? taskStdErrorCode(parsed.details) : undefined;
+    return { score: parsed.score, message: parsed.message, details: parsed.details, ...(baseline ? { baseline } : {}), ...(errorCode ? { errorCode } : {}) };
   }
 
   // Killed by nobody we know of: the kernel's OOM killer, or a limit. 137 is a shell's way of saying SIGKILL.

@@ -16,6 +16,7 @@ const SummarySchema = z.object({
   dir: z.string(),
   finalScore: z.number().nullable(),
   normalizedScore: z.number().nullable(),
+  agent: z.object({ name: z.string(), model: z.string().optional() }).optional(),
 });
 
 const IndexSchema = z.object({

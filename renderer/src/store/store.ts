@@ -14,6 +14,7 @@ import {
 import type { StoreState } from './types';
 import { replaySlice } from '../replay/replaySlice';
 import { bundlesSlice } from '../bundles/bundlesSlice';
+import { explorerSlice } from '../explorer/explorerSlice';
 
 /** The one store. Components read it with one selector per value: `useStore((s) => s.attempt)`. */
 export const useStore = create<StoreState>()(() => ({
@@ -29,6 +30,7 @@ export const useStore = create<StoreState>()(() => ({
   ...toastSlice(),
   ...replaySlice(),
   ...bundlesSlice(),
+  ...explorerSlice(),
 }));
 
 export const getState = useStore.getState;

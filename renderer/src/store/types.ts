@@ -2,9 +2,10 @@ import type { EnvDetail, EnvSummary, FileEntry, RecordingPolicy } from '../../..
 import type { AttemptInfo, AttemptSummary, PreflightReport } from '../../../main/common/attempt';
 import type { ConnectionState } from '../api/WsRpc';
 import type { BundlesSlice } from '../bundles/bundlesSlice';
+import type { ExplorerSlice } from '../explorer/explorerSlice';
 import type { ReplaySlice } from '../replay/replaySlice';
 
-export type View = { kind: 'home' } | { kind: 'attempt'; attemptId: string } | { kind: 'replay'; attemptId: string } | { kind: 'bundles' };
+export type View = { kind: 'home' } | { kind: 'attempt'; attemptId: string } | { kind: 'replay'; attemptId: string } | { kind: 'bundles' } | { kind: 'explorer' };
 
 export interface Toast {
   id: number;
@@ -99,4 +100,5 @@ export type StoreState = ConnectionSlice &
   TerminalSlice &
   ToastSlice &
   ReplaySlice &
-  BundlesSlice;
+  BundlesSlice &
+  ExplorerSlice;

@@ -12,6 +12,7 @@ import { PausedOverlay } from './PausedOverlay';
 import { VerticalSplit } from '../../components/VerticalSplit';
 import { NotesBox } from './NotesBox';
 import { LiveRecordPanel } from './LiveRecordPanel';
+import { AgentWatch } from './agent/AgentWatch';
 
 /** While live, re-read the attempt now and then: the clock display extrapolates, this keeps it honest. */
 const RESYNC_MS = 30_000;
@@ -34,13 +35,14 @@ export function AttemptView() {
           <FileTree />
         </aside>
         <section className="pane center">
-          <VerticalSplit top={<EditorArea />} bottom={<TerminalArea />} initial={0.58} />
+          {/* An agent's attempt is watched, not worked: its terminal and tool calls instead of the editor. */}
+          {attempt.agent ? <AgentWatch attempt={attempt} /> : <VerticalSplit top={<EditorArea />} bottom={<TerminalArea />} initial={0.58} />}
           {attempt.state === 'paused' && <PausedOverlay />}
         </section>
         <aside className="pane right">
           {done && <FinalResult />}
           <ScorePanel />
-          <NotesBox attemptId={attempt.id} live={live} />
+          {!attempt.agent && <NotesBox attemptId={attempt.id} live={live} />}
           <LiveRecordPanel attemptId={attempt.id} />
         </aside>
       </div>

@@ -1,7 +1,9 @@
 import { openBundlesView } from '../../bundles/bundlesActions';
+import { openExplorerView } from '../../explorer/explorerActions';
 import { useStore } from '../../store/store';
 import { EnvCard } from './EnvCard';
 import { EnvDetailPanel } from './EnvDetailPanel';
+import { ImportPackPanel } from './ImportPackPanel';
 import { PastAttempts } from './PastAttempts';
 
 export function HomeView() {
@@ -17,6 +19,9 @@ export function HomeView() {
         <button data-testid="open-bundles" title="Verify, replay and aggregate result bundles" onClick={openBundlesView}>
           Bundles
         </button>
+        <button data-testid="open-explorer" title="Path patching: where a behaviour lives inside a model, offline" onClick={openExplorerView}>
+          Explorer
+        </button>
       </header>
       <main className="home-main">
         <section className="home-envs">
@@ -26,6 +31,7 @@ export function HomeView() {
           <div className="env-list">
             {envs?.map((env) => <EnvCard key={env.id} env={env} selected={env.id === selectedEnvId} />)}
           </div>
+          <ImportPackPanel />
         </section>
         <section className="home-detail">{selected ? <EnvDetailPanel key={selected.id} env={selected} /> : <p className="muted">Choose an environment.</p>}</section>
       </main>

@@ -2,6 +2,7 @@ import { useStore } from '../../store/store';
 import { openAttemptView } from '../../actions/attempt';
 import { openReplayView } from '../../replay/replayActions';
 import { formatNormalized, formatRaw } from '../../lib/numbers';
+import { AgentBadge } from '../attempt/agent/AgentWatch';
 
 export function PastAttempts() {
   const attempts = useStore((s) => s.attempts);
@@ -25,7 +26,9 @@ export function PastAttempts() {
         <tbody>
           {attempts.map((a) => (
             <tr key={a.id} className="clickable" data-testid={`attempt-row-${a.id}`} onClick={() => void openAttemptView(a.id)} tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && void openAttemptView(a.id)}>
-              <td>{title(a.envId)}</td>
+              <td>
+                {title(a.envId)} {a.agent && <AgentBadge agent={a.agent} />}
+              </td>
               <td>{new Date(a.createdAt).toLocaleString()}</td>
               <td>
                 <span className={`state state-${a.state}`}>{a.state}</span>

@@ -1,0 +1,143 @@
+/**
+ * The batched sweep: for every sender s and every receiver r downstream of it, the path set
+ * {embed →* s → r →* logits} gets the counterfactual and everything else the reference. By arithmetic on the cached
+ * runs: r's input is its clean input + (s_corrupt − s_clean); the change of r's output, D, is then carried through
+ * every later component (all their inputs get clean + D) to the logits. Layer by layer, every cell that needs a
+ * layer joins one batched call of it.
+ */
+import type { ForwardCache, ModelDims, RowCache } from './forward';
+import { nodeOut } from './forward';
+import type { GraphNode, Receiver } from './graph';
+import { reads, receiverNode, receivers, senders } from './graph';
+import type { HeadJob, JobExec, RowJob } from './jobs';
+import { JobExec as Exec } from './jobs';
+import type { MetricTarget } from './metrics';
+import { metricValue } from './metrics';
+import { add, addDiff, lastPos, sub } from './tensors';
+
+export interface SweepPair {
+  clean: RowCache;
+  corrupt: RowCache;
+  target: MetricTarget;
+}
+
+interface Cell {
+  pair: number;
+  s: number;
+  r: number;
+  receiver: Receiver;
+  /** s_corrupt − s_clean [pos, d] */
+  delta: Float32Array;
+  /** The change carried downstream of the receiver, once it has been patched. */
+  D: Float32Array | null;
+  value: number;
+}
+
+/** Stages in order: attn 0, mlp 0, attn 1, …, logits; the stage at which a receiver is patched. */
+function stageOf(m: ModelDims, r: Receiver): number {
+  if (r.kind === 'head') return 2 * r.layer;
+  if (r.kind === 'mlp') return 2 * r.layer + 1;
+  return 2 * m.layers;
+}
+
+/** Keeps the carried changes of one block near 256 MiB. */
+const BLOCK_FLOATS = 64 * 1024 * 1024;
+
+export function sweepCells(m: ModelDims): { senders: GraphNode[]; receivers: Receiver[]; live: boolean[][] } {
+  const S = senders(m);
+  const R = receivers(m);
+  return { senders: S, receivers: R, live: S.map((s) => R.map((r) => reads(m, s, receiverNode(r)))) };
+}
+
+/** Batch rows the sweep of `cells` will run, for progress totals. */
+function blockRows(m: ModelDims, cells: Cell[]): number {
+  let rows = 0;
+  for (let st = 0; st <= 2 * m.layers; st++) {
+    if (st % 2 === 1 && !m.mlp) continue;
+    const carried = cells.filter((c) => stageOf(m, c.receiver) < st).length;
+    if (st === 2 * m.layers) rows += cells.length;
+    else if (st % 2 === 1) rows += carried + cells.filter((c) => stageOf(m, c.receiver) === st).length;
+    else {
+      const per = cells.filter((c) => stageOf(m, c.receiver) === st).map((c) => ({ head: (c.receiver as { head: number }).head }));
+      rows += carried + Exec.headRows(per, m.heads);
+    }
+  }
+  return rows;
+}
+
+/**
+ * cells[pair][s][r]: the metric of each cell for each pair; null where r does not read s. The runs in `cache`
+ * and `pairs` share one sequence length (exec.dims.pos).
+ */
+export async function sweep(exec: JobExec, m: ModelDims, pairs: SweepPair[]): Promise<(number | null)[][][]> {
+  const { senders: S, receivers: R, live } = sweepCells(m);
+  const all: Cell[] = [];
+  pairs.forEach((p, pair) =>
+    S.forEach((s, si) => {
+      if (s.kind === 'logits') return;
+      const delta = sub(nodeOut(p.corrupt, s), nodeOut(p.clean, s));
+      R.forEach((r, ri) => {
+        if (live[si]![ri]) all.push({ pair, s: si, r: ri, receiver: r, delta, D: null, value: NaN });
+      });
+    }),
+  );
+  const per = Math.max(1, Math.floor(BLOCK_FLOATS / (exec.dims.pos * m.dModel)));
+  const blocks: Cell[][] = [];
+  for (let i = 0; i < all.length; i += per) blocks.push(all.slice(i, i + per));
+  exec.ctl.total += blocks.reduce((n, b) => n + blockRows(m, b), 0);
+  for (const block of blocks) await runBlock(exec, m, pairs, block);
+  return pairs.map((_, pair) => {
+    const grid: (number | null)[][] = S.map(() => R.map(() => null));
+    for (const c of all) if (c.pair === pair) grid[c.s]![c.r] = c.value;
+    return grid;
+  });
+}
+
+async function runBlock(exec: JobExec, m: ModelDims, pairs: SweepPair[], cells: Cell[]): Promise<void> {
+  const d = m.dModel;
+  for (let l = 0; l < m.layers; l++) {
+    const carried = cells.filter((c) => stageOf(m, c.receiver) < 2 * l);
+    const jobs: HeadJob[] = [];
+    for (const c of cells) {
+      const r = c.receiver;
+      if (r.kind !== 'head' || r.layer !== l) continue;
+      const clean = pairs[c.pair]!.clean;
+      const base = clean.residPre[l]!;
+      const patched = add(base, c.delta);
+      jobs.push({
+        head: r.head,
+        q: r.channel === 'q' ? patched : base,
+        k: r.channel === 'k' ? patched : base,
+        v: r.channel === 'v' ? patched : base,
+        done: (out) => (c.D = sub(out, clean.heads[l]![r.head]!)),
+      });
+    }
+    const sums = carried.map((c) => {
+      const clean = pairs[c.pair]!.clean;
+      const x = add(clean.residPre[l]!, c.D!);
+      const acc = c.D!.slice();
+      for (let h = 0; h < m.heads; h++) jobs.push({ head: h, q: x, k: x, v: x, done: (out) => addDiff(acc, out, clean.heads[l]![h]!) });
+      return acc;
+    });
+    await exec.heads(l, jobs);
+    carried.forEach((c, i) => (c.D = sums[i]!));
+    if (!m.mlp) continue;
+    const mlpJobs: RowJob[] = [];
+    for (const c of cells) {
+      const st = stageOf(m, c.receiver);
+      const clean = pairs[c.pair]!.clean;
+      const base = clean.mlp[l]!;
+      const mid = clean.residMid[l]!;
+      if (st === 2 * l + 1) mlpJobs.push({ x: add(mid, c.delta), done: (out) => (c.D = sub(out, base)) });
+      else if (st < 2 * l + 1) mlpJobs.push({ x: add(mid, c.D!), done: (out) => addDiff(c.D!, out, base) });
+    }
+    await exec.mlp(l, mlpJobs);
+  }
+  await exec.unembed(
+    cells.map((c) => {
+      const p = pairs[c.pair]!;
+      const change = c.receiver.kind === 'logits' ? c.delta : c.D!;
+      return { x: add(lastPos(p.clean.residFinal, d), lastPos(change, d)), done: (out) => (c.value = metricValue(p.target, out)) };
+    }),
+  );
+}

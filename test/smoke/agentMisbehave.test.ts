@@ -1,0 +1,83 @@
+/**
+ * A misbehaving agent cannot stop its attempt from being scored and sealed: one that crashes (the runner submits),
+ * hangs past the deadline (stopped; the clock expires the attempt), floods its output (capped; stopped when it
+ * breaks the protocol), or ignores SIGTERM and leaves a child that ignores it too (the process group is killed).
+ */
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, fixtures, readManifest, redesk, writeTinyEnv } from '../fixtures/agents/kit';
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+interface RunOut {
+  reason: string;
+  killed: boolean;
+  problems: string[];
+  agentLog: string;
+  agentExit: { code: number | null; signal: string | null };
+  attempt: { state: string; finalScore: number | null; elapsedMs: number; timeLimitMs: number; bundle?: { file: string } };
+}
+
+async function run(mode: string, extra: string[] = [], env: Record<string, string> = {}): Promise<RunOut> {
+  const dataDir = mkdtempSync(join(tmpdir(), `redesk-agent-${mode}-`));
+  writeTinyEnv(dataDir);
+  const r = await redesk(['agent', 'run', 'tiny_agent_env', '--data-dir', dataDir, '--name', `misbehave-${mode}`, '--json', ...extra, '--', process.execPath, join(fixtures, 'misbehave.mjs'), mode], { env });
+  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+  const out = JSON.parse(r.stdout) as RunOut;
+  // Whatever the agent did, the attempt ends scored and sealed into a bundle that names the agent.
+  expect(out.attempt.state).toBe('sealed');
+  expect(readManifest(out.attempt.bundle!.file).agent).toMatchObject({ name: `misbehave-${mode}` });
+  return out;
+}
+
+/** Running, not merely a zombie waiting for whoever adopted it to reap it. */
+function alive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('redesk agent run with a misbehaving agent', () => {
+  it('a crash (over HTTP MCP): the runner submits what the agent left', async () => {
+    const out = await run('crash', ['--http']);
+    expect(out.reason).toBe('exited');
+    expect(out.agentExit.code).toBe(3);
+    expect(out.attempt.finalScore).toBe(5);
+    expect(out.problems.join('\n')).toMatch(/without submitting/);
+  }, 120_000);
+
+  it('a hang: stopped at the deadline, the attempt expires and is scored', async () => {
+    const out = await run('hang', ['--time-limit-min', '0.05', '--grace', '1']);
+    expect(out.reason).toBe('deadline');
+    expect(out.attempt.timeLimitMs).toBe(3000);
+    expect(out.attempt.elapsedMs).toBeLessThanOrEqual(3000);
+    expect(out.attempt.finalScore).toBe(5);
+    expect(out.agentExit.signal).toBe('SIGTERM');
+  }, 120_000);
+
+  it('a flood of garbage on stdout and stderr: stopped, the log capped, the attempt sealed', async () => {
+    const out = await run('flood');
+    expect(out.reason).toBe('flood');
+    expect(out.problems.join('\n')).toMatch(/line over/);
+    expect(out.attempt.finalScore).toBe(8);
+    expect(statSync(out.agentLog).size).toBeLessThan(4 * 1024 * 1024 + 1024);
+    expect(readFileSync(out.agentLog, 'utf8')).toMatch(/more bytes of agent output were dropped/);
+  }, 120_000);
+
+  it('ignoring SIGTERM (and a child that ignores it too): killed, and nothing of it is left running', async () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'redesk-agent-pid-')), 'child.pid');
+    const out = await run('ignore-deadline', ['--time-limit-min', '0.05', '--grace', '1'], { AGENT_PIDFILE: pidFile });
+    expect(out.reason).toBe('deadline');
+    expect(out.killed).toBe(true);
+    expect(out.agentExit.signal).toBe('SIGKILL');
+    expect(out.attempt.finalScore).toBe(5);
+    expect(existsSync(pidFile)).toBe(true);
+    const child = Number(readFileSync(pidFile, 'utf8'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alive(child)).toBe(false);
+  }, 120_000);
+});
