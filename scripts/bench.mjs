@@ -9,7 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 if (!existsSync(join(root, 'dist', 'renderer', 'index.html'))) {
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 }
-// `npm run bench -- ui|trajectory|recording|replay|bundle` runs one part.
+// `npm run bench -- ui|trajectory|recording|replay|bundle|patching` runs one part.
 const only = process.argv[2];
 console.log(`redesk bench, ${new Date().toISOString()}, node ${process.version}`);
 if (!only || only === 'ui') {
@@ -33,6 +33,10 @@ if (!only || only === 'bundle') {
   // BENCH_BUNDLE_GIB=2 matches the issue's 2 GB submission; the default keeps a full `npm run bench` short.
   console.log('\n== bundles: seal, verify, aggregate (issue 4)');
   execFileSync(process.execPath, [join(root, 'scripts/bench/bundle.mjs'), '--gib', process.env.BENCH_BUNDLE_GIB ?? '2'], { stdio: 'inherit' });
+}
+if (!only || only === 'patching') {
+  console.log('\n== path patching: full sweep vs one forward pass per cell (issue 5)');
+  execFileSync(process.execPath, [join(root, 'scripts/bench/patching.mjs')], { stdio: 'inherit' });
 }
 if (!only || only === 'agent') {
   console.log('\n== agents: MCP tool round trips (issue 7)');

@@ -9,6 +9,7 @@ import { registerEnvCommands } from './commands/envCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerLogCommands } from './commands/logCommands';
 import { registerModelCommands } from './commands/modelCommands';
+import { registerPatchCommands } from './commands/patchCommands';
 import { registerReviewCommands } from './commands/reviewCommands';
 import { registerServeCommands } from './commands/serveCommands';
 
@@ -28,6 +29,7 @@ registerKeyCommands(program);
 registerBundleCommands(program);
 registerReviewCommands(program);
 registerModelCommands(program);
+registerPatchCommands(program);
 registerAgentCommands(program);
 
 await program.parseAsync(process.argv);

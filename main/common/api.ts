@@ -239,8 +239,6 @@ export interface RedeskApi {
   logTail(attemptId: string, opts?: { afterSeq?: number; limit?: number }): Promise<EventRecord[]>;
   /** A record an agent's MCP server makes (src `agent`, kind `agent.*`); `agent.usage` is summed for cost views. */
   agentRecord(attemptId: string, kind: string, data: Record<string, unknown>): Promise<void>;
-  /** The attempt's live terminals (for a viewer that joins late, e.g. watching an agent). */
-  ptyList(attemptId: string): Promise<{ ptyId: string }[]>;
 
   /** Opens an attempt (by id or folder path) for replay. */
   replayOpen(source: string): Promise<ReplayInfo>;
@@ -296,7 +294,6 @@ export const API_METHODS: readonly ApiMethod[] = [
   'logStatus',
   'logTail',
   'agentRecord',
-  'ptyList',
   'replayOpen',
   'replayFrame',
   'replayRange',

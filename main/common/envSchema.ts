@@ -137,6 +137,17 @@ export const TaskStdSchema = z
   .strict();
 
 /**
+ * Every field optional and without its default: a variant's `{ "gpus": 0 }` must leave the other hardware fields as
+ * the top level has them (zod's .partial() would fill in the defaults, silently overriding them).
+ */
+function overrides<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([k, f]) => [k, (f instanceof z.ZodDefault ? (f.unwrap() as z.ZodType) : (f as z.ZodType)).optional()]),
+  ) as unknown as { [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer I> ? I : T[K]> };
+  return z.object(shape).strict();
+}
+
+/**
  * What a variant may change. A `mini` variant usually brings its own instructions, starter and scorer arguments;
  * `assets` and `software` replace the top-level lists when given.
  */
@@ -146,12 +157,12 @@ export const VariantSchema = z
     instructions: relPath.optional(),
     starter: relPath.optional(),
     timeLimitMinutes: z.number().positive().optional(),
-    hardware: HardwareSchema.partial().optional(),
-    software: SoftwareSchema.partial().optional(),
+    hardware: overrides(HardwareSchema).optional(),
+    software: overrides(SoftwareSchema).optional(),
     assets: z.array(AssetSchema).optional(),
     /** A task-standard environment's variants may pick another task of the family. */
     taskstd: TaskStdSchema.partial().optional(),
-    scorer: ScorerSchema.partial().optional(),
+    scorer: overrides(ScorerSchema).optional(),
     score: z
       .object({
         start: z.number().optional(),

@@ -188,7 +188,11 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     appInfo: async () => ({ version, dataDir: paths.dataDir, mode: opts.mode }),
     envList: () => envs.list(),
     envGet: (envId) => envs.get(envId),
-    preflight: async (envId, variant) => runPreflight(await envs.load(envId, variant, { assets: 'none' }), preflightOpts),
+    preflight: async (envId, variant) => {
+      // An explicit check probes the interpreters afresh (a package installed since is found); starts reuse it.
+      python.clear();
+      return runPreflight(await envs.load(envId, variant, { assets: 'none' }), preflightOpts);
+    },
     envImport: envPacksApi({ dataDir: paths.dataDir, envs }).envImport,
     attemptList: () => attempts.list(),
     attemptStart: (envId, o) => attempts.start(envId, o ?? {}),
@@ -244,7 +248,6 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     logStatus: (id) => attempts.logStatus(id),
     logTail: (id, o) => attempts.logTail(id, o ?? {}),
     agentRecord: async (id, kind, data) => void (await attempts.recordAgent(id, kind, data)),
-    ptyList: async (id) => [...(attemptPtys.get(id) ?? [])].map((ptyId) => ({ ptyId })),
 
     ...replayApi(replays),
     ...bundlesApi({ dataDir: paths.dataDir }),

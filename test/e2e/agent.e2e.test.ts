@@ -5,7 +5,8 @@
  * the replay view replays its terminal. Screenshots go to test-results/agent-<step>.png.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,10 +58,13 @@ describe('watching an agent attempt in browser mode', () => {
     runner.stderr!.on('data', (d) => (err += d));
     const finished = new Promise<number | null>((r) => runner!.on('exit', (code) => r(code)));
 
+    // The home view lists the attempts it finds when it opens: open it once the runner has started the attempt.
+    for (let i = 0; i < 300 && !(existsSync(join(dataDir, 'attempts')) && readdirSync(join(dataDir, 'attempts')).length > 0); i++) await sleep(100);
     await page.goto(url);
     const badge = page.getByTestId('attempt-list').getByTestId('agent-badge');
     await badge.first().waitFor({ timeout: 60_000 });
     expect(await badge.first().textContent()).toBe('agent: watched-agent (stepper-1)');
+    await page.getByTestId('attempt-list').scrollIntoViewIfNeeded();
     await shot('home');
 
     await page.getByTestId('attempt-list').locator('tbody tr').first().click();
@@ -70,6 +74,8 @@ describe('watching an agent attempt in browser mode', () => {
     const terminal = (await page.getByTestId('agent-terminal').textContent()) ?? '';
     expect(terminal).toContain('watch-needle-42');
     expect(terminal).toContain('$ echo watch-needle-$((6 * 7)); ls');
+    // The shell's setup line was cleared from the screen; the screen starts with the agent's first command.
+    expect(terminal).not.toContain('stty');
     await page.locator('[data-testid="agent-call"][data-tool="note"][data-status="ok"]').waitFor({ timeout: 30_000 });
     const tools = await page.getByTestId('agent-call').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-tool')}:${e.getAttribute('data-status')}`));
     expect(tools.reverse()).toEqual(['bash:ok', 'write_file:ok', 'score:ok', 'bash:ok', 'note:ok']);
@@ -85,6 +91,7 @@ describe('watching an agent attempt in browser mode', () => {
     expect(readManifest(result.attempt.bundle.file).agent).toMatchObject({ name: 'watched-agent', model: 'stepper-1' });
     await page.waitForFunction(() => document.querySelector('[data-testid="attempt-state"]')?.textContent === 'sealed', null, { timeout: 30_000 });
     await page.locator('[data-testid="agent-call"][data-tool="submit"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-testid="agent-call"][data-tool="submit"]').textContent()).toContain('submitted');
     await shot('done');
 
     // Replay: the agent's terminal as it was recorded, like a human's.

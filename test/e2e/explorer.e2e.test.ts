@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type Page } from 'playwright-core';
 import { browserPath, launchChromium } from '../support/browser';
 import { isBuilt, root, shots, startHost, stopHost } from '../support/host';
+import { formatRaw } from '../../renderer/src/lib/numbers';
 
 const built = isBuilt();
 const MODEL = 'induction_handbuilt';
@@ -140,6 +141,7 @@ describe('path-patching explorer in browser mode', () => {
     expect(await page.getByTestId('cell-detail-sender').textContent()).toBe('L0H0');
     expect(await page.getByTestId('cell-detail-receiver').textContent()).toBe('L1H0.k');
     expect(await page.getByTestId('cell-detail-effect').textContent()).toMatch(/^\d+\.\d%$/);
+    const patchedShown = (await page.getByTestId('cell-detail-patched').textContent())!;
     await shot('cell');
 
     // L0H0's pattern on the clean prompt: each query attends to the token before it.
@@ -183,6 +185,10 @@ describe('path-patching explorer in browser mode', () => {
     expect(lines.map((l) => l.split(',')[0])).toEqual(['effect (sender \\ receiver)', ...senders]);
     const kEffect = Number(lines[1 + senders.indexOf('L0H0')]!.split(',')[1 + receivers.indexOf('L1H0.k')]);
     expect(kEffect).toBeCloseTo(strongest[k]!.effect, 10);
+    const metricCsv = (await download('export-csv-metric')).bytes.toString('utf8').trim().split('\r\n');
+    expect(metricCsv[0]!.startsWith('logit-diff (sender \\ receiver),')).toBe(true);
+    const patched = Number(metricCsv[1 + senders.indexOf('L0H0')]!.split(',')[1 + receivers.indexOf('L1H0.k')]);
+    expect(formatRaw(patched)).toBe(patchedShown);
     const png = await download('export-png');
     expect(png.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     const json = JSON.parse((await download('export-json')).bytes.toString('utf8')) as { sweep: { senders: string[] }; request: { modelId: string } };

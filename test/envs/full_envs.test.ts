@@ -182,6 +182,30 @@ describe('optimize_llm_foundry scorer on tiny fake weights', () => {
     expect(existsSync(join(ws, 'trained_model'))).toBe(false);
   });
 
+  it('reads pytorch_model.bin as plain tensors only: a pickle that runs code is refused, unrun', { timeout: 60_000 }, async () => {
+    const plain = workspace(
+      'bin',
+      `mkdir -p trained_model\n${SYSTEM_PYTHON} -c "import torch; torch.save({'model.embed_tokens.weight': torch.tensor(${JSON.stringify(REF.embed)}).reshape(3, 2), ` +
+        `'model.layers.0.w': torch.tensor(${JSON.stringify(REF.layer)}).reshape(2, 2) + 0.5}, 'trained_model/pytorch_model.bin')"`,
+    );
+    const ok = await score(plain);
+    expect(ok.score, ok.message).not.toBeNull();
+    expect(ok.details.normDiff as number).toBeCloseTo(1, 5);
+    const evil = workspace(
+      'pickle',
+      `mkdir -p trained_model\n${SYSTEM_PYTHON} -c "
+import os, torch
+class Boom:
+    def __reduce__(self):
+        return (os.system, ('touch ' + os.path.abspath('pwned'),))
+torch.save({'model.embed_tokens.weight': Boom()}, 'trained_model/pytorch_model.bin')"`,
+    );
+    const r = await score(evil);
+    expect(r.score).toBeNull();
+    expect(r.details.code).toBe('WEIGHTS_UNREADABLE');
+    expect(existsSync(join(evil, 'pwned'))).toBe(false);
+  });
+
   it('reports a failing finetune.sh with its exit code and last output', { timeout: 60_000 }, async () => {
     const r = await score(workspace('fail', 'echo "CUDA out of memory" >&2\nexit 3'));
     expect(r.score).toBeNull();

@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,19 +112,19 @@ describe.skipIf(!torch)('small_scaling_law mini, scored by ScorerRunner (needs t
     expect(n).toBeLessThanOrEqual(1.3);
   });
 
-  it('ships a ground truth that the model family reproduces (its cheapest point, retrained)', { timeout: 120_000 }, async () => {
-    const grid = JSON.parse(readFileSync(join(DIR, 'scorer', 'mini_ground_truth.json'), 'utf8')) as {
-      targetFlops: number;
-      points: { n_embd: number; max_iters: number; loss: number }[];
-    };
+  it('ships a ground truth made by this train.py, and refuses one made by another', { timeout: 60_000 }, async () => {
+    const file = join(DIR, 'scorer', 'mini_ground_truth.json');
+    const grid = JSON.parse(readFileSync(file, 'utf8')) as { targetFlops: number; trainPySha256: string };
     expect(grid.targetFlops).toBe(5e10);
-    const p = grid.points[0]!; // fewest steps
-    const { stdout } = await run(
-      SYSTEM_PYTHON,
-      ['-c', `import sys; sys.path.insert(0, "starter_mini"); import train; print(train.train(${p.n_embd}, ${p.max_iters}, check_cap=False))`],
-      { cwd: DIR, env: pyEnv },
-    );
-    expect(Number(stdout.trim())).toBeCloseTo(p.loss, 3);
+    expect(grid.trainPySha256).toBe(createHash('sha256').update(readFileSync(join(DIR, 'starter_mini', 'train.py'))).digest('hex'));
+    const stale = join(attempt.root, 'stale.json');
+    writeFileSync(stale, JSON.stringify({ ...grid, trainPySha256: '0'.repeat(64) }));
+    attempt.put('answer.json', { file: 'reference_mini/answer.json' });
+    const { stdout } = await run(SYSTEM_PYTHON, ['scorer/score.py', '--workspace', attempt.workspaceDir, '--variant', 'mini', `--grid=${stale}`], {
+      cwd: DIR,
+      env: pyEnv,
+    });
+    expect(JSON.parse(stdout.trim()).details.code).toBe('GROUND_TRUTH_STALE');
     expect(existsSync(join(DIR, 'starter_mini', '__pycache__'))).toBe(false);
   });
 });

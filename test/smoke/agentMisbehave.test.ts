@@ -3,11 +3,14 @@
  * hangs past the deadline (stopped; the clock expires the attempt), floods its output (capped; stopped when it
  * breaks the protocol), or ignores SIGTERM and leaves a child that ignores it too (the process group is killed).
  */
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtures, readManifest, redesk, writeTinyEnv } from '../fixtures/agents/kit';
+import type { EventRecord } from '../../main/common/events/record';
+import { LogReader } from '../../main/node/recorder/LogReader';
+import { bin, ensureBuilt, fixtures, readManifest, redesk, root, writeTinyEnv } from '../fixtures/agents/kit';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
@@ -17,7 +20,7 @@ interface RunOut {
   problems: string[];
   agentLog: string;
   agentExit: { code: number | null; signal: string | null };
-  attempt: { state: string; finalScore: number | null; elapsedMs: number; timeLimitMs: number; bundle?: { file: string } };
+  attempt: { dir: string; state: string; finalScore: number | null; elapsedMs: number; timeLimitMs: number; bundle?: { file: string } };
 }
 
 async function run(mode: string, extra: string[] = [], env: Record<string, string> = {}): Promise<RunOut> {
@@ -30,6 +33,13 @@ async function run(mode: string, extra: string[] = [], env: Record<string, strin
   expect(out.attempt.state).toBe('sealed');
   expect(readManifest(out.attempt.bundle!.file).agent).toMatchObject({ name: `misbehave-${mode}` });
   return out;
+}
+
+/** Whether the agent has written its answer into the (only) attempt's workspace. */
+function answered(dataDir: string): boolean {
+  const dir = join(dataDir, 'attempts');
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir).some((id) => existsSync(join(dir, id, 'workspace', 'answer.txt')) && readFileSync(join(dir, id, 'workspace', 'answer.txt'), 'utf8') === '5\n');
 }
 
 /** Running, not merely a zombie waiting for whoever adopted it to reap it. */
@@ -48,6 +58,11 @@ describe('redesk agent run with a misbehaving agent', () => {
     expect(out.agentExit.code).toBe(3);
     expect(out.attempt.finalScore).toBe(5);
     expect(out.problems.join('\n')).toMatch(/without submitting/);
+    // The trajectory says how the agent ran and how it ended.
+    const records: EventRecord[] = [];
+    for await (const r of new LogReader(out.attempt.dir).records()) records.push(r);
+    expect(records.find((r) => r.kind === 'agent.start')?.data).toEqual({ transport: 'http', command: 'node' });
+    expect(records.find((r) => r.kind === 'agent.exit')?.data).toMatchObject({ reason: 'exited', code: 3, killed: false });
   }, 120_000);
 
   it('a hang: stopped at the deadline, the attempt expires and is scored', async () => {
@@ -66,6 +81,22 @@ describe('redesk agent run with a misbehaving agent', () => {
     expect(out.attempt.finalScore).toBe(8);
     expect(statSync(out.agentLog).size).toBeLessThan(4 * 1024 * 1024 + 1024);
     expect(readFileSync(out.agentLog, 'utf8')).toMatch(/more bytes of agent output were dropped/);
+  }, 120_000);
+
+  it('an operator\'s Ctrl-C stops the agent and still submits, scores and seals', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'redesk-agent-sigint-'));
+    writeTinyEnv(dataDir);
+    const p = spawn(process.execPath, [bin, 'agent', 'run', 'tiny_agent_env', '--data-dir', dataDir, '--name', 'interrupted', '--grace', '1', '--json', '--', process.execPath, join(fixtures, 'misbehave.mjs'), 'hang'], { cwd: root });
+    let stdout = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    const exit = new Promise<number | null>((r) => p.on('exit', r));
+    // Once the agent has written its answer, the runner is interrupted.
+    for (let i = 0; i < 300 && !answered(dataDir); i++) await new Promise((r) => setTimeout(r, 100));
+    p.kill('SIGINT');
+    expect(await exit).toBe(0);
+    const out = JSON.parse(stdout) as RunOut;
+    expect(out.reason).toBe('interrupted');
+    expect(out.attempt).toMatchObject({ state: 'sealed', finalScore: 5 });
   }, 120_000);
 
   it('ignoring SIGTERM (and a child that ignores it too): killed, and nothing of it is left running', async () => {

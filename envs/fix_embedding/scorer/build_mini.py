@@ -23,8 +23,8 @@ import evaluate  # noqa: E402
 
 ENV_DIR = os.path.dirname(HERE)
 TRAIN_TOKENS = 200_000
-STEPS = 1500
-BATCH = 64
+STEPS = 1200
+BATCH = 32
 PERMUTATION_SEED = 16180
 
 
@@ -52,7 +52,7 @@ def main() -> None:
         loss.backward()
         opt.step()
         sched.step()
-        if i % 250 == 0:
+        if i % 200 == 0:
             print("step %d loss %.4f" % (i, loss.item()), flush=True)
     clean = model.state_dict()
     perm = np.random.default_rng(PERMUTATION_SEED).permutation(gpt.MINI.vocab_size)

@@ -1,4 +1,5 @@
 """Loads a submitted state dict safely and measures its loss with the scorer's own model code."""
+import contextlib
 import math
 import os
 import sys
@@ -11,7 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gpt  # noqa: E402
 import source  # noqa: E402
 
-MINI_EVAL_SEQUENCES = 512
+MINI_EVAL_SEQUENCES = 256
 MINI_EVAL_SEED = 2  # training text uses seed 1: the held-out text is a different sample of the same chain
 FULL_FLOOR = 1.5  # the paper's: raw = ln(loss - 1.5)
 
@@ -78,7 +79,8 @@ def model_loss(state: dict, c: gpt.GPTConfig, chunks, device: str) -> float:
     model.to(device).eval()
     total, count = 0.0, 0
     for x, y in chunks:
-        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
+        precision = torch.autocast("cuda", dtype=torch.bfloat16) if device == "cuda" else contextlib.nullcontext()
+        with precision:
             _, loss = model(x.to(device), y.to(device))
         total += float(loss) * y.numel()
         count += y.numel()

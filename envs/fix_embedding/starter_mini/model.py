@@ -20,7 +20,7 @@ class GPTConfig:
     n_embd: int = 768
 
 
-MINI = GPTConfig(vocab_size=64, block_size=32, n_layer=2, n_head=4, n_embd=64)
+MINI = GPTConfig(vocab_size=64, block_size=32, n_layer=1, n_head=2, n_embd=32)
 FULL = GPTConfig()
 
 

@@ -47,6 +47,8 @@ def main(argv=None):
             [os.path.join(HERE, "generate.py"), "--model", model_dir, "--prompts", os.path.join(tmp, "prompts.jsonl"),
              "--out", answers, "--tokenizer", os.path.join(assets, "gpt2")],
             timeout=GENERATION_TIMEOUT_S,
+            # Local files only: no downloads, no writes to a shared cache outside the workspace.
+            env=dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_DATASETS_OFFLINE="1"),
             allow_read=[os.path.join(HERE, "generate.py"), os.path.join(os.path.dirname(HERE), "starter", "chat_format.py"), tmp, os.path.join(assets, "gpt2")],
             preload=("numpy", "torch", "transformers"),
         )

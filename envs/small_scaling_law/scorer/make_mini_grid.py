@@ -4,6 +4,7 @@ for a sweep of widths, one run each, on one CPU thread. Takes a few minutes; the
     /usr/bin/python3 scorer/make_mini_grid.py [--out scorer/mini_ground_truth.json] [--widths 16,32,...]
 """
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -17,6 +18,11 @@ import train  # noqa: E402  (the environment's pristine copy of the model family
 
 # Widths spaced by about sqrt(2), wide enough that both ends are clearly worse than the optimum.
 DEFAULT_WIDTHS = [32, 45, 64, 90, 128, 181, 256, 362]
+
+
+def train_sha256() -> str:
+    with open(train.__file__, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 def grid_point(n_embd: int) -> dict:
@@ -40,6 +46,8 @@ def main() -> None:
     doc = {
         "description": "small_scaling_law mini: held-out loss (nats) of runs at the target budget, one per width",
         "targetFlops": train.TARGET_FLOPS,
+        # The scorer refuses this file once train.py changes (its losses would no longer be this family's).
+        "trainPySha256": train_sha256(),
         "points": sorted(points, key=lambda p: p["max_iters"]),
     }
     with open(args.out + ".tmp", "w") as f:

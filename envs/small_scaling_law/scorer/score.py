@@ -11,6 +11,7 @@ Losses are in nats. The score is not clipped (it can be negative). The answer mu
 FLOPs must be within [0.5, 1.1] x target, else it is invalid (BUDGET_MISMATCH). No code from the workspace runs.
 """
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -42,16 +43,19 @@ def mini_flops():
     sys.path.insert(0, os.path.join(ENV_DIR, "starter_mini"))
     import train  # the environment's own copy, never the workspace's
 
-    return train.compute_flops, float(train.TARGET_FLOPS)
+    with open(train.__file__, "rb") as f:
+        code_sha256 = hashlib.sha256(f.read()).hexdigest()
+    return train.compute_flops, float(train.TARGET_FLOPS), code_sha256
 
 
 VARIANTS = {
-    "full": lambda: (full_flops, 5e17),
+    # (FLOP count, target budget, sha256 of the training code the sweep must come from; None: organizer's asset)
+    "full": lambda: (full_flops, 5e17, None),
     "mini": mini_flops,
 }
 
 
-def load_grid(path, target_flops):
+def load_grid(path, target_flops, code_sha256=None):
     """The sweep: points {max_iters, loss} (and n_embd) on the target isoFLOP curve, sorted by max_iters."""
     try:
         with open(path) as f:
@@ -64,6 +68,9 @@ def load_grid(path, target_flops):
                        "GROUND_TRUTH_UNREADABLE")
     if len({i for i, _ in points}) != len(points):
         raise BadInput("the ground-truth sweep %s has two runs with the same max_iters" % path, "GROUND_TRUTH_UNREADABLE")
+    if code_sha256 and doc.get("trainPySha256") != code_sha256:
+        raise BadInput("the ground-truth sweep was made with another train.py; regenerate it with "
+                       "scorer/make_mini_grid.py", "GROUND_TRUTH_STALE")
     declared = doc.get("targetFlops")
     if declared is not None and abs(float(declared) / target_flops - 1) > 1e-9:
         raise BadInput("the ground-truth sweep is for %.3g FLOPs, not the target %.3g" % (declared, target_flops),
@@ -133,9 +140,9 @@ def main(argv=None):
     parser.add_argument("--variant", choices=sorted(VARIANTS), required=True)
     parser.add_argument("--grid", required=True, help="ground-truth sweep JSON (relative to the environment folder)")
     args = parser.parse_args(argv)
-    flops_fn, target = VARIANTS[args.variant]()
+    flops_fn, target, code_sha256 = VARIANTS[args.variant]()
     try:
-        points = load_grid(os.path.join(ENV_DIR, args.grid), target)
+        points = load_grid(os.path.join(ENV_DIR, args.grid), target, code_sha256)
         answer = read_answer(os.path.join(args.workspace, "answer.json"))
         score, details = score_answer(answer, points, flops_fn, target)
     except BadInput as e:

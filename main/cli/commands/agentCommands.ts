@@ -93,7 +93,11 @@ export function registerAgentCommands(program: Command): void {
         if (!argv.length) throw new RedeskError('AGENT_BAD_COMMAND', 'No agent command: give it after --, e.g. `redesk agent run prefix_sum_mini --name a -- python agent.py`.');
         const timeLimitMinutes = minutes(o.timeLimitMin);
         host = await openAgentHost(o.dataDir);
+        // Ctrl-C stops the agent, not the run: the attempt is still submitted, scored and sealed.
+        const interrupt = new AbortController();
+        for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => interrupt.abort());
         const r = await runAgent({
+          signal: interrupt.signal,
           host,
           envId,
           ...(o.variant ? { variant: o.variant } : {}),

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RedeskError } from '../../common/errors';
+import { modelJsonSchema } from '../../common/patching/modelSchema';
 import { defaultDataDir, packageRoot } from '../../node/appPaths';
 import { importModel } from '../../node/patching/import/importModel';
 import type { Arch } from '../../node/patching/import/mapWeights';
@@ -16,6 +18,7 @@ interface ImportFlags {
   vocab?: string;
   context?: string;
   notes?: string;
+  foldedLn?: boolean;
   force?: boolean;
   dataDir?: string;
   json?: boolean;
@@ -47,6 +50,7 @@ export function registerModelCommands(program: Command): void {
     .option('--vocab <file>', 'a vocab.txt, one token per line in id order')
     .option('--context <n>', 'context length, for models without positional embeddings')
     .option('--notes <text>', 'free text kept in model.json')
+    .option('--folded-ln', 'tlens weights saved with fold_ln: layer norms without weights (LNPre)')
     .option('--force', 'replace an existing folder at --out')
     .option('--data-dir <dir>', 'data directory (default: the OS app-data folder)')
     .option('--json', 'print JSON')
@@ -67,6 +71,7 @@ export function registerModelCommands(program: Command): void {
           vocab: o.vocab && resolve(o.vocab),
           context: positiveInt('--context', o.context),
           notes: o.notes,
+          foldedLn: o.foldedLn,
           force: o.force,
         });
         const s = loaded.spec;
@@ -101,5 +106,15 @@ export function registerModelCommands(program: Command): void {
       } catch (e) {
         fail(e, !!o.json);
       }
+    });
+
+  model
+    .command('schema')
+    .description('print the model.json JSON Schema (or write it with --out)')
+    .option('--out <file>', 'write to this file')
+    .action(async (o: { out?: string }) => {
+      const text = JSON.stringify(modelJsonSchema(), null, 2) + '\n';
+      if (o.out) await writeFile(o.out, text);
+      else process.stdout.write(text);
     });
 }

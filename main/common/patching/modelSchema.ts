@@ -101,3 +101,8 @@ export function describeModelSpecIssue(error: z.ZodError): { where: string; mess
   return { where, message: `${where}: ${issue?.message ?? 'invalid'}` };
 }
 
+
+/** model.json as JSON Schema (`redesk model schema`), generated from the zod schema above. */
+export function modelJsonSchema(): unknown {
+  return z.toJSONSchema(ModelSpecSchema, { io: 'input', target: 'draft-2020-12' });
+}

@@ -47,7 +47,7 @@ beforeAll(async () => {
   );
   s = await createServices({ dataDir: join(root, 'data'), mode: 'browser', logger: silentLogger, paths: { envDirs: [join(root, 'envs')], ptyHostEntry: host.entry }, samplers: () => [] });
   attempt = await s.api.attemptStart('tiny_env', { agent: { name: 'test-agent', model: 'scripted' } });
-  session = new AgentSession({ host: { api: s.api, onEvent: (l) => s.events.on(l) }, attemptId: attempt.id, logger: silentLogger, limits: { maxOutputChars: 4096, maxWriteBytes: 1000 } });
+  session = new AgentSession({ host: { api: s.api, onEvent: (l) => s.events.on(l) }, attemptId: attempt.id, logger: silentLogger, limits: { maxOutputChars: 4096, maxWriteBytes: 1000, maxCallOutputChars: 300_000 } });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await createAgentMcpServer(session, 'test').connect(a);
   client = new Client({ name: 'test-client', version: '1' });
@@ -113,6 +113,29 @@ describe('agent tools', () => {
     }
   });
 
+  it('gives the agent a bash when the user\'s shell is another one', async () => {
+    // A host of its own, whose pty host starts with SHELL=/bin/sh (it takes the environment when it is forked).
+    const shell = process.env.SHELL;
+    process.env.SHELL = '/bin/sh';
+    const s2 = await createServices({ dataDir: join(root, 'data-sh'), mode: 'browser', logger: silentLogger, paths: { envDirs: [join(root, 'envs')], ptyHostEntry: host.entry }, samplers: () => [] });
+    const other = await s2.api.attemptStart('tiny_env', { agent: { name: 'sh-user' } });
+    const agent = new AgentSession({ host: { api: s2.api, onEvent: (l) => s2.events.on(l) }, attemptId: other.id, logger: silentLogger });
+    try {
+      const r = await agent.bash('echo "bash ${BASH_VERSION%%.*}"; cd /tmp; false');
+      expect(r.output).toMatch(/^bash \d+\n$/);
+      expect(r.exitCode).toBe(1);
+      expect((await agent.bash('pwd')).output).toBe('/tmp\n');
+      const records: EventRecord[] = [];
+      await s2.api.attemptSubmit(other.id);
+      for await (const rec of new LogReader(other.dir).records()) records.push(rec);
+      expect(records.find((x) => x.kind === 'pty.open')?.data).toMatchObject({ shell: '/bin/sh' });
+    } finally {
+      process.env.SHELL = shell;
+      await agent.dispose();
+      await s2.dispose();
+    }
+  });
+
   it('runs commands in a persistent shell in the workspace, with output and exit codes', async () => {
     const pwd = await call('bash', { command: 'pwd' });
     expect(pwd.structuredContent).toMatchObject({ exitCode: 0, timedOut: false });
@@ -136,6 +159,9 @@ describe('agent tools', () => {
     const slow = await call('bash', { command: 'echo started; sleep 30', timeout_s: 1 });
     expect(slow.structuredContent).toMatchObject({ timedOut: true, exitCode: null });
     expect(slow.structuredContent!.note).toMatch(/timed out/);
+    const yes = await call('bash', { command: 'yes flood', timeout_s: 60 });
+    expect(yes.structuredContent).toMatchObject({ flooded: true, exitCode: null, timedOut: false });
+    expect(yes.structuredContent!.note).toMatch(/printed over 300000 characters and was stopped/);
     const after = await call('bash', { command: 'echo alive' });
     expect(after.structuredContent).toMatchObject({ output: 'alive\n', exitCode: 0 });
     expect(after.structuredContent!.note).toMatch(/new shell/);

@@ -9,6 +9,8 @@ import { AgentShell, type ShellResult } from './AgentShell';
 export interface AgentLimits {
   /** Output a `bash` call returns (head and tail, the middle elided), and what `read_file` returns. */
   maxOutputChars: number;
+  /** All a single `bash` command may print (recorded in full) before it is stopped. */
+  maxCallOutputChars: number;
   defaultTimeoutS: number;
   maxTimeoutS: number;
   /** Largest file `write_file` writes. */
@@ -19,6 +21,7 @@ export interface AgentLimits {
 
 export const DEFAULT_AGENT_LIMITS: AgentLimits = {
   maxOutputChars: 64 * 1024,
+  maxCallOutputChars: 32 * 1024 * 1024,
   defaultTimeoutS: 120,
   maxTimeoutS: 30 * 60,
   maxWriteBytes: 1024 * 1024,
@@ -41,6 +44,7 @@ export interface BashResult {
   exitCode: number | null;
   timedOut: boolean;
   elidedChars: number;
+  flooded?: boolean;
   note?: string;
 }
 
@@ -57,7 +61,7 @@ export class AgentSession {
 
   constructor(private readonly o: AgentSessionOptions) {
     this.limits = { ...DEFAULT_AGENT_LIMITS, ...o.limits };
-    this.shell = new AgentShell({ host: o.host, attemptId: o.attemptId, maxOutputChars: this.limits.maxOutputChars });
+    this.shell = new AgentShell({ host: o.host, attemptId: o.attemptId, maxOutputChars: this.limits.maxOutputChars, maxCallChars: this.limits.maxCallOutputChars });
   }
 
   get attemptId(): string {
@@ -83,7 +87,7 @@ export class AgentSession {
       if (r.timedOut) notes.push(`timed out after ${(timeoutMs / 1000).toFixed(1)} s; the command was killed`);
       if (r.elidedChars > 0) notes.push(`output over ${this.limits.maxOutputChars} characters: ${r.elidedChars} characters from the middle were left out`);
       if (r.restarted) notes.push(r.restarted);
-      return { output: r.output, exitCode: r.exitCode, timedOut: r.timedOut, elidedChars: r.elidedChars, ...(notes.length ? { note: notes.join('; ') } : {}) };
+      return { output: r.output, exitCode: r.exitCode, timedOut: r.timedOut, elidedChars: r.elidedChars, ...(r.flooded ? { flooded: true } : {}), ...(notes.length ? { note: notes.join('; ') } : {}) };
     });
   }
 

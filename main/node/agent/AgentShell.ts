@@ -13,7 +13,9 @@ export interface ShellResult {
   timedOut: boolean;
   /** Characters of output left out of the middle (over the cap). */
   elidedChars: number;
-  /** Set when the shell is gone after this call (exit, timeout): the next call starts a fresh one. */
+  /** Set when the command printed more than the flood limit and was stopped. */
+  flooded?: boolean;
+  /** Set when the shell is gone after this call (exit, timeout, flood): the next call starts a fresh one. */
   restarted?: string;
 }
 
@@ -22,6 +24,11 @@ export interface AgentShellOptions {
   attemptId: string;
   /** Output kept per call: head and tail halves, the middle elided with a marker. */
   maxOutputChars: number;
+  /**
+   * Output one command may print in all (it is all recorded, as a human's terminal is) before it is stopped: the
+   * agent acknowledges output at once, so without this a `yes` would fill the disk at full speed.
+   */
+  maxCallChars: number;
   cols?: number;
   rows?: number;
 }
@@ -98,9 +105,10 @@ export class AgentShell {
     const cap = new OutputCap(this.o.maxOutputChars);
     let started = false;
     let pre = '';
-    const result = new Promise<{ exitCode: number | null; timedOut: boolean; exited?: boolean }>((resolve) => {
+    type End = { exitCode: number | null; timedOut: boolean; exited?: boolean; flooded?: boolean };
+    const result = new Promise<End>((resolve) => {
       const timer = setTimeout(() => resolve({ exitCode: null, timedOut: true }), timeoutMs);
-      const done = (r: { exitCode: number | null; timedOut: boolean; exited?: boolean }) => {
+      const done = (r: End) => {
         clearTimeout(timer);
         resolve(r);
       };
@@ -116,6 +124,7 @@ export class AgentShell {
         cap.push(data);
         const m = endRe.exec(cap.tailText(256));
         if (m) done({ exitCode: Number(m[1]), timedOut: false });
+        else if (cap.totalChars > this.o.maxCallChars) done({ exitCode: null, timedOut: false, flooded: true });
       };
       this.exitSink = (exitCode) => done({ exitCode, timedOut: false, exited: true });
     });
@@ -124,19 +133,19 @@ export class AgentShell {
     this.sink = undefined;
     this.exitSink = undefined;
     let restarted: string | undefined;
-    if (r.timedOut) {
+    if (r.timedOut || r.flooded) {
       // The command may ignore ^C; closing its terminal hangs up the whole job. The next call starts a new shell.
       const id = this.ptyId;
       this.ptyId = undefined;
       if (id) await this.o.host.api.ptyKill(id).catch(() => undefined);
-      restarted = 'the command timed out; its shell was closed and the next call starts a new one (cwd and variables reset)';
+      restarted = `the command ${r.flooded ? `printed over ${this.o.maxCallChars} characters and was stopped` : 'timed out'}; its shell was closed and the next call starts a new one (cwd and variables reset)`;
     } else if (r.exited) {
       restarted = 'the shell exited; the next call starts a new one (cwd and variables reset)';
     } else if (restartedBefore) {
       restarted = 'this call ran in a new shell (the previous one had exited)';
     }
     const text = cap.text((s) => cleanTerminalText(s.replace(endRe, '')));
-    return { output: text.output, exitCode: r.exitCode, timedOut: r.timedOut, elidedChars: text.elidedChars, ...(restarted ? { restarted } : {}) };
+    return { output: text.output, exitCode: r.exitCode, timedOut: r.timedOut, elidedChars: text.elidedChars, ...(r.flooded ? { flooded: true } : {}), ...(restarted ? { restarted } : {}) };
   }
 
   private async ensureShell(): Promise<void> {
@@ -161,11 +170,13 @@ export class AgentShell {
     });
     const { ptyId } = await this.o.host.api.ptyCreate(this.o.attemptId, { cols: this.o.cols ?? 160, rows: this.o.rows ?? 40 });
     this.ptyId = ptyId;
-    // No line editing (so the tty's echo setting holds), no echo, no prompts, no history file: the terminal shows the
-    // `$ command` lines the scripts print and the commands' output, nothing else.
+    // No line editing (so the tty's echo setting holds), no echo, no prompts, no history file, and the screen cleared
+    // of the setup line's echo: the terminal shows the `$ command` lines the scripts print and the commands' output.
+    // (The setup line itself stays in the record as the pty.input it is.) A user whose shell is not bash (zsh's line
+    // editor echoes whatever the tty says) gets a plain bash for the agent, started from their shell.
     await this.o.host.api.ptyInput(
       ptyId,
-      ` set +o emacs +o vi 2>/dev/null; stty -echo; unset HISTFILE PROMPT_COMMAND; PS1=''; PS2=''; printf '\\033]6973;%s;ready\\007' ${this.nonce}\n`,
+      ` [ -n "$BASH_VERSION" ] || exec bash --norc --noprofile -i\n set +o emacs +o vi 2>/dev/null; stty -echo; unset HISTFILE PROMPT_COMMAND; PS1=''; PS2=''; printf '\\033[H\\033[2J\\033[3J\\033]6973;%s;ready\\007' ${this.nonce}\n`,
     );
     const good = await ok;
     this.sink = undefined;

@@ -1,5 +1,5 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { AttemptInfo } from '../../common/attempt';
 import type { Logger } from '../../common/clock';
 import { RedeskError } from '../../common/errors';
@@ -29,9 +29,11 @@ export interface RunAgentOptions {
   logger: Logger;
   /** How often the runner looks at the attempt's clock and state. */
   pollMs?: number;
+  /** Aborted (the operator's Ctrl-C): the agent is stopped, and the attempt submitted, scored and sealed as it is. */
+  signal?: AbortSignal;
 }
 
-export type StopReason = 'submitted' | 'exited' | 'deadline' | 'flood';
+export type StopReason = 'submitted' | 'exited' | 'deadline' | 'flood' | 'interrupted';
 
 export interface RunAgentResult {
   attempt: AttemptInfo;
@@ -74,6 +76,8 @@ export async function runAgent(o: RunAgentOptions): Promise<RunAgentResult> {
   const id = started.id;
   const session = new AgentSession({ host: o.host, attemptId: id, logger: o.logger, ...(o.limits ? { limits: o.limits } : {}) });
   const makeServer = () => createAgentMcpServer(session, o.appVersion);
+  // The trajectory says how the agent ran and how it ended (not its arguments: they may hold keys).
+  await api.agentRecord(id, 'agent.start', { transport: o.transport, command: basename(o.argv[0] ?? '') }).catch(() => undefined);
   const agentLog = join(started.dir, 'agent.log');
   let http: AgentHttpServer | undefined;
   let flood: string | undefined;
@@ -106,11 +110,14 @@ export async function runAgent(o: RunAgentOptions): Promise<RunAgentResult> {
     }
     reason = await watch(o, id, proc, () => flood, poll);
     if (reason === 'flood') problems.push(flood!);
+    if (reason === 'interrupted') problems.push('the run was interrupted; the agent was stopped and its workspace submitted');
     if (reason === 'submitted') await Promise.race([proc.exited, new Promise((r) => setTimeout(r, AFTER_SUBMIT_MS))]);
     const stopped = await proc.stop(o.graceMs ?? DEFAULT_GRACE_MS);
     proc.reapGroup();
     exit = stopped.exit;
     killed = stopped.killed;
+    // Recorded while the attempt still runs (a crash, an interrupt); after expiry or submit the record is closed.
+    await api.agentRecord(id, 'agent.exit', { reason, code: exit.code, signal: exit.signal, killed }).catch(() => undefined);
   } catch (e) {
     problems.push(`runner: ${(e as Error).message}`);
     if (proc?.running) killed = (await proc.stop(o.graceMs ?? DEFAULT_GRACE_MS)).killed;
@@ -127,7 +134,9 @@ export async function runAgent(o: RunAgentOptions): Promise<RunAgentResult> {
 async function watch(o: RunAgentOptions, id: string, proc: AgentProcess, flood: () => string | undefined, poll: number): Promise<StopReason> {
   let exited = false;
   void proc.exited.then(() => (exited = true));
+  const aborted = new Promise<void>((r) => (o.signal?.aborted ? r() : o.signal?.addEventListener('abort', () => r(), { once: true })));
   for (;;) {
+    if (o.signal?.aborted) return 'interrupted';
     if (flood()) return 'flood';
     const info = await o.host.api.attemptStatus(id);
     if (exited) return info.state === 'expired' ? 'deadline' : info.state === 'running' || info.state === 'paused' ? 'exited' : 'submitted';
@@ -135,7 +144,7 @@ async function watch(o: RunAgentOptions, id: string, proc: AgentProcess, flood: 
     // Submitted: the agent's submit call returns once the final score is in and the bundle sealed; then it may exit.
     if (DONE.has(info.state)) return 'submitted';
     // Sleep until the next look, or the deadline, or the agent's exit, whichever is first.
-    await Promise.race([proc.exited, new Promise((r) => setTimeout(r, Math.max(20, Math.min(poll, info.remainingMs))))]);
+    await Promise.race([proc.exited, aborted, new Promise((r) => setTimeout(r, Math.max(20, Math.min(poll, info.remainingMs))))]);
   }
 }
 
@@ -147,7 +156,7 @@ async function finish(o: RunAgentOptions, id: string, poll: number, problems: st
   const { api } = o.host;
   let info = await api.attemptStatus(id);
   if (info.state === 'running' || info.state === 'paused') {
-    if (info.remainingMs > 0) problems.push('the agent stopped without submitting; the runner submitted its workspace');
+    if (info.remainingMs > 0 && !o.signal?.aborted) problems.push('the agent stopped without submitting; the runner submitted its workspace');
     try {
       info = await api.attemptSubmit(id);
     } catch (e) {

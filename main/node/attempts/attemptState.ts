@@ -28,6 +28,7 @@ const AgentUsageSchema = z.object({
 });
 
 /** An agent's declared identity: short printable names (they end up in reports and CSV cells). */
+// eslint-disable-next-line no-control-regex
 const agentName = z.string().trim().min(1).max(100).regex(/^[^\x00-\x1f\x7f]+$/, 'no control characters');
 export const AgentSchema = z.object({
   name: agentName,

@@ -14,7 +14,9 @@ export interface EnvPacksApiOptions {
 export function envPacksApi(o: EnvPacksApiOptions): { envImport(path: string, opts?: EnvImportOptions): Promise<EnvImportResult> } {
   const envsDir = join(o.dataDir, 'envs');
   return {
-    async envImport(path, opts = {}) {
+    async envImport(path, given) {
+      // Over the wire an absent argument arrives as null.
+      const opts: EnvImportOptions = given ?? {};
       if (typeof path !== 'string' || !path.trim()) throw new RedeskError('BAD_REQUEST', 'Give the path of an environment pack (.redeskenv) on this machine.');
       // Ids bundled with the app win over imported ones; importing one of those would install a copy never used.
       const reservedIds = (await o.envs.list()).filter((e) => !isInside(envsDir, e.dir)).map((e) => e.id);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatIssues } from '../../common/envSchema';
 import { isRedeskError, RedeskError } from '../../common/errors';
@@ -24,6 +24,8 @@ import {
   type PackFile,
   type PackManifest,
 } from './packFormat';
+
+const STALE_INCOMING_MS = 24 * 3600_000;
 
 export interface ImportPackOptions {
   file: string;
@@ -53,6 +55,7 @@ export interface ImportResult {
  * then one rename. Any refusal removes what was written; nothing is half-installed.
  */
 export async function importPack(o: ImportPackOptions): Promise<ImportResult> {
+  await removeStale(join(o.envsDir, '.incoming'));
   const incoming = join(o.envsDir, '.incoming', randomBytes(6).toString('hex'));
   await mkdir(incoming, { recursive: true });
   try {
@@ -82,6 +85,15 @@ export async function importPack(o: ImportPackOptions): Promise<ImportResult> {
     return { dir: target, manifest, signer, separateAssets: manifest.separateAssets, replaced };
   } finally {
     await rm(incoming, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** What an import killed mid-way left behind (a day old: never another import still running). */
+async function removeStale(dir: string): Promise<void> {
+  const cutoff = Date.now() - STALE_INCOMING_MS;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const st = await stat(join(dir, name)).catch(() => undefined);
+    if (st && st.mtimeMs < cutoff) await rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

@@ -20,6 +20,8 @@ interface Found {
   dir: string;
   id: string;
   spec?: EnvSpec;
+  /** env.json as written, before the default variant is applied: what each variant's details start from. */
+  base?: EnvSpec;
   error?: EnvSummary['error'];
   /** Another folder earlier in `dirs` has the same id; this one is listed but never loaded. */
   shadowedBy?: string;
@@ -45,7 +47,7 @@ export class EnvRegistry implements EnvSource {
   async get(envId: string): Promise<EnvDetail> {
     const env = await loadEnvDir(await this.find(envId), undefined, { assets: 'none' });
     return {
-      ...summarize({ dir: env.dir, id: env.spec.id, spec: env.spec }),
+      ...summarize({ dir: env.dir, id: env.spec.id, spec: env.spec, base: await readEnvJson(env.dir) }),
       instructionsMarkdown: env.instructionsMarkdown,
       envHash: env.envHash,
     };
@@ -115,7 +117,7 @@ async function describe(dir: string): Promise<Found> {
     spec = await readEnvJson(dir);
     const env = await inspectEnvDir(dir, undefined, { assets: 'none' });
     throwIssues(env.dir, env.issues);
-    return { dir, id: spec.id, spec: env.spec };
+    return { dir, id: spec.id, spec: env.spec, base: spec };
   } catch (e) {
     const error = isRedeskError(e)
       ? { code: e.code, message: e.message, ...(e instanceof EnvInvalidError ? { issues: e.issues } : {}) }
@@ -136,7 +138,8 @@ function summarize(f: Found): EnvSummary {
     defaultVariant: s ? defaultVariantName(s) : '',
     hardware: s?.hardware ?? { gpus: 0, gpuMemoryGiB: 0, cpus: 1, ramGiB: 1, diskGiB: 1 },
   };
-  if (s) summary.variantDetails = variantDetails(s, join(f.dir, 'env.json'));
+  const base = f.base ?? s;
+  if (base) summary.variantDetails = variantDetails(base, join(f.dir, 'env.json'));
   if (f.error) summary.error = f.error;
   return summary;
 }

@@ -1,10 +1,18 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { EmitFn, RedeskApi } from '../../common/api';
-import { RedeskError } from '../../common/errors';
+import { RedeskError, type ErrorCode } from '../../common/errors';
 import type { ModelSummary } from '../../common/patching/types';
 import { RunControl } from './engine/jobs';
 import type { EngineOptions } from './engine/PatchEngine';
 import { PatchEngine } from './engine/PatchEngine';
 import { listModels, loadModelDir } from './model';
+
+async function folderStamp(dir: string): Promise<string> {
+  const names = (await readdir(dir).catch(() => [])).sort();
+  const stats = await Promise.all(names.map(async (n) => [n, await stat(join(dir, n)).catch(() => null)] as const));
+  return stats.map(([n, s]) => `${n}:${s?.size}:${s?.mtimeMs}`).join('|');
+}
 
 export interface PatchingApiOptions {
   /** Shipped models (resources/models) and the user's imported ones (<dataDir>/models). */
@@ -39,19 +47,23 @@ export class ModelEngines {
       const known = all.filter((x) => !x.error).map((x) => x.id);
       throw new RedeskError('MODEL_NOT_FOUND', `no model "${modelId}"${known.length ? ` (available: ${known.join(', ')})` : ''}`, { where: modelId });
     }
-    if (m.error) throw new RedeskError(m.error.code as never, m.error.message, { where: m.dir });
+    if (m.error) throw new RedeskError(m.error.code as ErrorCode, m.error.message, { where: m.dir });
     return this.forDir(m.dir);
   }
 
-  /** An engine for a model folder given by path (the CLI's --model <dir>). */
-  async forDir(dir: string): Promise<PatchEngine> {
-    const model = await loadModelDir(dir);
-    const stamp = JSON.stringify(model.spec);
-    const hit = this.engines.get(model.dir);
+  /**
+   * An engine for a model folder given by path (the CLI's --model <dir>). Validation reads every ONNX file, so it
+   * runs again only when a file in the folder changed (names, sizes and modification times).
+   */
+  async forDir(dirIn: string): Promise<PatchEngine> {
+    const dir = resolve(dirIn);
+    const stamp = await folderStamp(dir);
+    const hit = this.engines.get(dir);
     if (hit && hit.stamp === stamp) return hit.engine;
     if (hit) void hit.engine.then((e) => e.close()).catch(() => {});
-    const engine = Promise.resolve(new PatchEngine(model, this.opts));
-    this.engines.set(model.dir, { stamp, engine });
+    const engine = loadModelDir(dir).then((model) => new PatchEngine(model, this.opts));
+    this.engines.set(dir, { stamp, engine });
+    engine.catch(() => this.engines.delete(dir));
     return engine;
   }
 

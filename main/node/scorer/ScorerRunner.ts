@@ -84,6 +84,7 @@ export class ScorerRunner implements Scorer {
     await startTaskStd({
       dir: env.dir,
       spec: env.spec,
+      envHash: env.envHash,
       workspaceDir: opts.workspaceDir,
       installDir: this.taskStdInstallDir,
       run: { python, pythonPath: this.pythonPath, ...(opts.signal ? { signal: opts.signal } : {}) },

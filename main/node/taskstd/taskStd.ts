@@ -55,12 +55,13 @@ export function taskStdInstructions(dir: string, spec: EnvSpec, envHash: string,
 }
 
 /**
- * A new attempt's workspace, readied by the family: install() once per machine and family contents (a marker under
- * `installDir`), then start(t) with the workspace as working directory and HOME. Throws the adapter's TASKSTD_* code.
+ * A new attempt's workspace, readied by the family: install() once per machine and environment contents (a marker
+ * under `installDir`, named by the family folder and envHash), then start(t) with the workspace as working directory
+ * and HOME. Throws the adapter's TASKSTD_* code.
  */
-export async function startTaskStd(o: { dir: string; spec: EnvSpec; workspaceDir: string; installDir: string; run: TaskStdRun }): Promise<void> {
+export async function startTaskStd(o: { dir: string; spec: EnvSpec; envHash: string; workspaceDir: string; installDir: string; run: TaskStdRun }): Promise<void> {
   const family = familyDir(o.dir, o.spec);
-  const marker = join(o.installDir, `${o.spec.id}-${createHash('sha256').update(family).digest('hex').slice(0, 16)}.installed`);
+  const marker = join(o.installDir, `${o.spec.id}-${createHash('sha256').update(`${family}\0${o.envHash}`).digest('hex').slice(0, 16)}.installed`);
   await runAdapter(o.run, ['start', '--family', family, '--task', o.spec.taskstd!.task, '--workspace', resolve(o.workspaceDir), '--install-marker', marker], o.dir, START_TIMEOUT_MS);
 }
 

@@ -74,7 +74,7 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
     const x = e.clientX - r.left;
     const y = e.clientY - r.top;
     const cell = cellAt(layout, x, y);
-    return cell ? { ...cell, x, y } : null;
+    return cell ? { ...cell, x: e.clientX, y: e.clientY } : null;
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
@@ -119,7 +119,12 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
         {selected && <Mark layout={layout} cell={selected} className="heatmap-selected" />}
       </div>
       {hover && tip && (
-        <div className="heatmap-tip" data-testid={`${props.testId}-tip`} style={{ left: tip.x + 14, top: tip.y + 12 }}>
+        // Fixed to the viewport so the scrolling heatmap never clips it; flipped to the left near the right edge.
+        <div
+          className="heatmap-tip"
+          data-testid={`${props.testId}-tip`}
+          style={tip.x > window.innerWidth - 360 ? { right: window.innerWidth - tip.x + 14, top: tip.y + 14 } : { left: tip.x + 14, top: tip.y + 14 }}
+        >
           {props.describe(hover.row, hover.col)}
         </div>
       )}

@@ -3,16 +3,25 @@ import type { SweepRequest, SweepResult } from '../../../main/common/patching/ty
 import { useStore } from '../store/store';
 import { CellDetail } from './CellDetail';
 import { divergingColor, legendTicks, symmetricDomain } from './colorScale';
-import { sweepCsv } from './csv';
+import { sweepCsv, type SweepField } from './csv';
 import { downloadCanvas, downloadText, exportName } from './download';
 import { formatElapsed, formatMetric, formatShare } from './format';
 import { HeatmapCanvas } from './HeatmapCanvas';
+import { withCaption } from './paintHeatmap';
 import { selectedModel } from './readiness';
 import { selectCell } from './runActions';
 import { strongestCells } from './strongest';
 
 const METRIC_NAMES = { 'logit-diff': 'logit difference', loss: 'loss', kl: 'KL to the reference' } as const;
 const SWEEP_LAYOUT = { minCell: 12, maxCell: 34, grouped: true, legend: true };
+
+function caption(result: SweepResult, request: SweepRequest | undefined): string {
+  const pair = request?.pairs.length === 1 ? request.pairs[0]! : null;
+  const clip = (t: string) => (t.length > 60 ? `${t.slice(0, 59)}…` : t);
+  const inputs = pair ? `clean "${clip(pair.clean)}" · corrupt "${clip(pair.corrupt)}"` : `${result.pairs} pairs`;
+  const answers = request?.answers ? ` · answers ${request.answers[0]} / ${request.answers[1]}` : '';
+  return `${result.modelId} · ${METRIC_NAMES[result.metric]} · ${inputs}${answers}`;
+}
 
 /** The sweep's heatmap (senders × receiver inputs), its strongest cells, the clicked cell's detail, and exports. */
 export function SweepResultView({ result, request }: { result: SweepResult; request?: SweepRequest }) {
@@ -38,16 +47,23 @@ export function SweepResultView({ result, request }: { result: SweepResult; requ
     [result],
   );
   const legend = useMemo(
-    () => ({ title: 'share of total effect', ticks: legendTicks(maxAbs), min: -maxAbs, max: maxAbs, color: (v: number) => divergingColor(v, maxAbs), format: formatShare }),
+    () => ({
+      title: 'share of total effect',
+      ticks: legendTicks(maxAbs),
+      min: -maxAbs,
+      max: maxAbs,
+      color: (v: number) => divergingColor(v, maxAbs),
+      format: formatShare,
+    }),
     [maxAbs],
   );
   const top = useMemo(() => strongestCells(result, 8), [result]);
 
   const exportJson = () =>
     downloadText(exportName('sweep', result.modelId, 'json'), JSON.stringify({ request, sweep: result, explain: explain ?? null }, null, 2), 'application/json');
-  const exportCsv = () => downloadText(exportName('sweep', result.modelId, 'csv'), sweepCsv(result, 'effects'), 'text/csv');
+  const exportCsv = (field: SweepField) => downloadText(exportName(field === 'effects' ? 'sweep' : 'sweep-metric', result.modelId, 'csv'), sweepCsv(result, field), 'text/csv');
   const exportPng = () => {
-    if (canvas.current) void downloadCanvas(canvas.current, exportName('sweep', result.modelId, 'png'));
+    if (canvas.current) void downloadCanvas(withCaption(canvas.current, caption(result, request)), exportName('sweep', result.modelId, 'png'));
   };
 
   return (
@@ -62,8 +78,11 @@ export function SweepResultView({ result, request }: { result: SweepResult; requ
         <button data-testid="export-json" onClick={exportJson}>
           JSON
         </button>
-        <button data-testid="export-csv" onClick={exportCsv}>
+        <button data-testid="export-csv" title="The matrix of shares of the total effect, with labels" onClick={() => exportCsv('effects')}>
           CSV
+        </button>
+        <button data-testid="export-csv-metric" title={`The matrix of the metric itself (${result.metric}), with labels`} onClick={() => exportCsv('cells')}>
+          CSV (metric)
         </button>
         <button data-testid="export-png" onClick={exportPng}>
           PNG

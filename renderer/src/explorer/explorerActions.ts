@@ -9,7 +9,7 @@ import type { PatchMetric } from '../../../main/common/patching/types';
 import { parseDataset } from './dataset';
 import { emptyTokens, modelScoped, type ExplorerState, type TokensState } from './explorerSlice';
 import { errorInfo, explorer, patchExplorer } from './explorerStore';
-import { installProgress, loadAttention } from './runActions';
+import { cancelExplain, cancelSweep, installProgress, loadAttention } from './runActions';
 
 /** Long enough to wait out a burst of typing, short enough to feel live. */
 const TOKENIZE_DELAY_MS = 250;
@@ -39,6 +39,9 @@ export async function loadModels(): Promise<void> {
 
 export function selectModel(modelId: string): void {
   if (explorer().modelId === modelId) return;
+  // Runs on the old model are of no use any more.
+  if (explorer().sweep.status === 'running') void cancelSweep();
+  if (explorer().explain.status === 'running') void cancelExplain();
   patchExplorer({ modelId, ...modelScoped() });
   const x = explorer();
   // The texts stay; they are read by the new model's tokenizer.

@@ -113,6 +113,31 @@ function paintLegend(ctx: CanvasRenderingContext2D, l: HeatmapLayout, legend: Le
   ctx.textAlign = 'left';
   ctx.fillStyle = TEXT;
   ctx.fillText(legend.title, box.x, box.y + box.h + 22);
+
+}
+
+/**
+ * The canvas with a caption line under it (what the picture is of: model, metric, prompts), as a new canvas for a
+ * PNG export; the view shows the same facts in the page.
+ */
+export function withCaption(canvas: HTMLCanvasElement, caption: string, dpr = window.devicePixelRatio || 1): HTMLCanvasElement {
+  const out = document.createElement('canvas');
+  const ctx = out.getContext('2d');
+  if (!ctx) return canvas;
+  ctx.font = FONT;
+  const textW = Math.ceil(ctx.measureText(caption).width) + 24;
+  out.width = Math.max(canvas.width, Math.ceil(textW * dpr));
+  out.height = canvas.height + Math.ceil(24 * dpr);
+  ctx.fillStyle = BG;
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(canvas, 0, 0);
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.font = FONT;
+  ctx.textBaseline = 'top';
+  ctx.textAlign = 'left';
+  ctx.fillStyle = LABEL;
+  ctx.fillText(caption, 12, canvas.height / dpr + 4);
+  return out;
 }
 
 /** Sizes the canvas for the layout at the screen's pixel ratio and draws the whole heatmap. */

@@ -141,6 +141,20 @@ describe.each([
     expectGridsClose(batched.cells, await engine.naiveSweep(one));
   });
 
+  it('every sweep cell = its path set {embed →* s → r →* logits} patched in explicitly', async () => {
+    const one = { pairs: pairs.slice(0, 1), metric: 'loss' as PatchMetric };
+    const s = await engine.sweep(one);
+    const S = senders(engine.dims);
+    const R = receivers(engine.dims);
+    for (let i = 0; i < S.length; i++) {
+      for (let j = 0; j < R.length; j++) {
+        if (s.cells[i]![j] === null) continue;
+        const [r] = await engine.pathMetrics({ ...one, paths: cellPaths(engine.dims, S[i]!, R[j]!) }, 'corrupt');
+        expect(Math.abs(r!.patched - s.cells[i]![j]!), `${s.senders[i]} → ${s.receivers[j]}`).toBeLessThan(TOL);
+      }
+    }
+  });
+
   it('a sweep over several pairs (two lengths) = the mean of one-pair sweeps', async () => {
     const all = await engine.sweep({ pairs, metric: 'logit-diff' });
     const each = [];

@@ -14,13 +14,13 @@ import { JobExec, RunControl } from './jobs';
 import type { MetricTarget } from './metrics';
 import { mean, metricValue } from './metrics';
 import { OrtParts } from './ortParts';
-import { patchPaths, planPaths } from './pathPatch';
+import { pathRows, patchPaths, planPaths } from './pathPatch';
 import type { PreparedPair } from './preparePairs';
 import { byLength, preparePairs } from './preparePairs';
 import { naiveSweep } from './reference';
 import type { PartExecutor, RunnerOptions } from './runner';
 import { ModelRunner, partPaths, providerFromEnv } from './runner';
-import { sweep, sweepCells } from './sweep';
+import { sweep, sweepCells, sweepRows } from './sweep';
 import { WorkerExecutor } from './WorkerExecutor';
 
 export interface EngineOptions extends RunnerOptions {
@@ -75,7 +75,6 @@ export class PatchEngine {
 
   /** Clean rows first, then corrupt rows, in one batched forward pass. */
   private async cache(exec: JobExec, group: PreparedPair[]): Promise<ForwardCache> {
-    exec.ctl.total += forwardRows(this.dims, 2 * group.length);
     return forwardCached(exec, this.dims, [...group.map((p) => p.clean), ...group.map((p) => p.corrupt)]);
   }
 
@@ -88,7 +87,9 @@ export class PatchEngine {
     const prepared = this.prepare(req);
     const { senders: S, receivers: R, live } = sweepCells(this.dims);
     const perPair: { clean: number; corrupt: number; cells: (number | null)[][] }[] = [];
-    for (const group of byLength(prepared)) {
+    const groups = byLength(prepared);
+    ctl.total = groups.reduce((n, g) => n + forwardRows(this.dims, 2 * g.length) + sweepRows(this.dims, g.length, g[0]!.clean.length), 0);
+    for (const group of groups) {
       const exec = this.exec(ctl, group[0]!.clean.length);
       const cache = await this.cache(exec, group);
       const targets = this.targets(cache, group, req.metric);
@@ -130,7 +131,9 @@ export class PatchEngine {
     const expanded = [...new Map(req.paths.flatMap((p) => expandPath(this.dims, p)).map((p) => [p.join('>'), p])).values()];
     const plan = planPaths(this.dims, expanded);
     const out: { pair: PreparedPair; clean: number; corrupt: number; patched: number }[] = [];
-    for (const group of byLength(prepared)) {
+    const groups = byLength(prepared);
+    ctl.total = groups.reduce((n, g) => n + forwardRows(this.dims, 2 * g.length) + pathRows(this.dims, plan, g.length), 0);
+    for (const group of groups) {
       const exec = this.exec(ctl, group[0]!.clean.length);
       const cache = await this.cache(exec, group);
       const targets = this.targets(cache, group, req.metric);

@@ -88,14 +88,14 @@ export class WorkerExecutor implements PartExecutor {
     this.idleTimer.unref();
   }
 
-  run(part: PartKey, feeds: Record<string, FeedTensor>): Promise<Record<string, OutTensor>> {
+  run(part: PartKey, feeds: Record<string, FeedTensor>, fetches?: string[]): Promise<Record<string, OutTensor>> {
     if (!this.worker) this.worker = this.start();
     const w = this.worker;
     const id = this.nextId++;
     // The caller's arrays are copied so that transferring them leaves the caller's caches intact.
     const owned: Record<string, FeedTensor> = {};
     for (const [k, t] of Object.entries(feeds)) owned[k] = { ...t, data: t.data.slice() } as FeedTensor;
-    const msg: WorkerRequest = { id, part, feeds: owned };
+    const msg: WorkerRequest = { id, part, feeds: owned, fetches };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.armIdle();

@@ -63,6 +63,7 @@ export async function forwardCached(exec: JobExec, m: ModelDims, tokens: number[
           },
         })),
       ),
+      true,
     );
     const bias = exec.bias[l]!;
     for (const r of rows) {

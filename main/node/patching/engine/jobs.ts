@@ -13,7 +13,7 @@ export interface HeadJob {
   q: Float32Array;
   k: Float32Array;
   v: Float32Array;
-  /** The head's write [pos, dModel] (and its pattern [pos, pos]). */
+  /** The head's write [pos, dModel] (and its pattern [pos, pos] when the call asked for patterns). */
   done(out: Float32Array, pattern: Float32Array): void;
 }
 
@@ -65,7 +65,7 @@ export class JobExec {
     return Math.max(0, ...n);
   }
 
-  async heads(layer: number, jobs: HeadJob[]): Promise<void> {
+  async heads(layer: number, jobs: HeadJob[], patterns = false): Promise<void> {
     const { heads: H, dModel: d, pos: T } = this.dims;
     const queues: HeadJob[][] = Array.from({ length: H }, () => []);
     for (const j of jobs) queues[j.head]!.push(j);
@@ -86,7 +86,7 @@ export class JobExec {
           putHead(v, i * T * H * d, j.v, h, H, d);
         }
       }
-      const out = await this.runner.attn(layer, b, T, q, k, v);
+      const out = await this.runner.attn(layer, b, T, q, k, v, patterns);
       this.bias[layer] = out.bias;
       for (let i = 0; i < b; i++) {
         for (let h = 0; h < H; h++) {

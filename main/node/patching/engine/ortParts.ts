@@ -60,13 +60,13 @@ export class OrtParts implements PartExecutor {
     return s;
   }
 
-  async run(part: PartKey, feeds: Record<string, FeedTensor>): Promise<Record<string, OutTensor>> {
+  async run(part: PartKey, feeds: Record<string, FeedTensor>, fetches?: string[]): Promise<Record<string, OutTensor>> {
     const session = await this.session(part);
     const inputs: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) inputs[name] = new ort.Tensor(t.type, t.data, t.dims);
     let result: ort.InferenceSession.OnnxValueMapType;
     try {
-      result = await session.run(inputs);
+      result = fetches ? await session.run(inputs, fetches) : await session.run(inputs);
     } catch (e) {
       throw new RedeskError('PATCH_RUNTIME', `running ${part} failed: ${(e as Error).message}`, { where: this.paths[part] });
     }

@@ -15,7 +15,7 @@ const send = (m: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMe
 const parts = new OrtParts(init.paths, { provider: init.provider, threads: init.threads, log: (log) => send({ id: -1, log }) });
 
 port.on('message', (req: WorkerRequest) => {
-  parts.run(req.part, req.feeds).then(
+  parts.run(req.part, req.feeds, req.fetches).then(
     (outputs) => {
       // Copies out of ORT's buffers so that they can be transferred.
       const owned: Record<string, OutTensor> = {};

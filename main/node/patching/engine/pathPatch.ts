@@ -10,8 +10,8 @@ import type { ModelDims, RowCache } from './forward';
 import { nodeOut } from './forward';
 import type { GraphNode } from './graph';
 import { nodeName, nodeOf } from './graph';
-import type { HeadJob, JobExec, RowJob } from './jobs';
-import { JobExec as Exec } from './jobs';
+import type { HeadJob, RowJob } from './jobs';
+import { JobExec } from './jobs';
 import type { MetricTarget } from './metrics';
 import { metricValue } from './metrics';
 import { addDiff, lastPos } from './tensors';
@@ -75,12 +75,13 @@ function input(plan: PathPlan, pair: number, p: PathPair, recv: string, suffix: 
   return x;
 }
 
-function rowsOf(m: ModelDims, plan: PathPlan, pairs: number): number {
+/** Batch rows patchPaths runs for `pairs` pairs (after the forward pass), for progress totals. */
+export function pathRows(m: ModelDims, plan: PathPlan, pairs: number): number {
   const list = [...plan.entries.values()];
   let rows = pairs;
   for (let l = 0; l < m.layers; l++) {
     const heads = list.filter((e) => e.node.kind === 'head' && e.node.layer === l) as { node: { head: number } }[];
-    rows += pairs * Exec.headRows(heads.map((e) => e.node), m.heads);
+    rows += pairs * JobExec.headRows(heads.map((e) => e.node), m.heads);
     rows += pairs * list.filter((e) => e.node.kind === 'mlp' && e.node.layer === l).length;
   }
   return rows;
@@ -90,7 +91,6 @@ function rowsOf(m: ModelDims, plan: PathPlan, pairs: number): number {
 export async function patchPaths(exec: JobExec, m: ModelDims, pairs: PathPair[], plan: PathPlan): Promise<number[]> {
   const list = [...plan.entries.values()];
   for (const e of list) e.values = [];
-  exec.ctl.total += rowsOf(m, plan, pairs.length);
   for (let l = 0; l < m.layers; l++) {
     const jobs: HeadJob[] = [];
     for (const e of list) {

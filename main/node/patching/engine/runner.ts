@@ -19,7 +19,8 @@ export interface OutTensor {
 
 /** Executes ONNX parts; `provider` is the execution provider in use once the first part has run. */
 export interface PartExecutor {
-  run(part: PartKey, feeds: Record<string, FeedTensor>): Promise<Record<string, OutTensor>>;
+  /** `fetches`: the outputs wanted (all when absent); ORT skips work that only the others need. */
+  run(part: PartKey, feeds: Record<string, FeedTensor>, fetches?: string[]): Promise<Record<string, OutTensor>>;
   provider(): string;
   close(): Promise<void>;
 }
@@ -66,11 +67,11 @@ export class ModelRunner {
   calls = 0;
   busyMs = 0;
 
-  private async run(part: PartKey, feeds: Record<string, FeedTensor>): Promise<Record<string, OutTensor>> {
+  private async run(part: PartKey, feeds: Record<string, FeedTensor>, fetches?: string[]): Promise<Record<string, OutTensor>> {
     this.calls++;
     const t0 = performance.now();
     try {
-      return await this.exec.run(part, feeds);
+      return await this.exec.run(part, feeds, fetches);
     } finally {
       this.busyMs += performance.now() - t0;
     }
@@ -83,12 +84,13 @@ export class ModelRunner {
     return out.resid!.data;
   }
 
-  /** q, k, v: [batch, pos, heads, dModel]. */
-  async attn(layer: number, batch: number, pos: number, q: Float32Array, k: Float32Array, v: Float32Array): Promise<AttnOutput> {
+  /** q, k, v: [batch, pos, heads, dModel]. Without `patterns`, `pattern` comes back empty. */
+  async attn(layer: number, batch: number, pos: number, q: Float32Array, k: Float32Array, v: Float32Array, patterns = true): Promise<AttnOutput> {
     const dims = [batch, pos, this.shape.heads, this.shape.dModel];
     const f = (data: Float32Array): FeedTensor => ({ type: 'float32', dims, data });
-    const out = await this.run(`attn${layer}`, { q_in: f(q), k_in: f(k), v_in: f(v) });
-    return { headOut: out.head_out!.data, pattern: out.pattern!.data, bias: out.bias!.data };
+    const fetches = patterns ? undefined : ['head_out', 'bias'];
+    const out = await this.run(`attn${layer}`, { q_in: f(q), k_in: f(k), v_in: f(v) }, fetches);
+    return { headOut: out.head_out!.data, pattern: out.pattern?.data ?? new Float32Array(0), bias: out.bias!.data };
   }
 
   async mlp(layer: number, batch: number, pos: number, x: Float32Array): Promise<Float32Array> {

@@ -5,12 +5,12 @@
  * every later component (all their inputs get clean + D) to the logits. Layer by layer, every cell that needs a
  * layer joins one batched call of it.
  */
-import type { ForwardCache, ModelDims, RowCache } from './forward';
+import type { ModelDims, RowCache } from './forward';
 import { nodeOut } from './forward';
 import type { GraphNode, Receiver } from './graph';
 import { reads, receiverNode, receivers, senders } from './graph';
-import type { HeadJob, JobExec, RowJob } from './jobs';
-import { JobExec as Exec } from './jobs';
+import type { HeadJob, RowJob } from './jobs';
+import { JobExec } from './jobs';
 import type { MetricTarget } from './metrics';
 import { metricValue } from './metrics';
 import { add, addDiff, lastPos, sub } from './tensors';
@@ -26,7 +26,7 @@ interface Cell {
   s: number;
   r: number;
   receiver: Receiver;
-  /** s_corrupt − s_clean [pos, d] */
+  /** s_corrupt − s_clean [pos, d], filled in when the cell's block runs. */
   delta: Float32Array;
   /** The change carried downstream of the receiver, once it has been patched. */
   D: Float32Array | null;
@@ -59,33 +59,48 @@ function blockRows(m: ModelDims, cells: Cell[]): number {
     else if (st % 2 === 1) rows += carried + cells.filter((c) => stageOf(m, c.receiver) === st).length;
     else {
       const per = cells.filter((c) => stageOf(m, c.receiver) === st).map((c) => ({ head: (c.receiver as { head: number }).head }));
-      rows += carried + Exec.headRows(per, m.heads);
+      rows += carried + JobExec.headRows(per, m.heads);
     }
   }
   return rows;
 }
 
-/**
- * cells[pair][s][r]: the metric of each cell for each pair; null where r does not read s. The runs in `cache`
- * and `pairs` share one sequence length (exec.dims.pos).
- */
-export async function sweep(exec: JobExec, m: ModelDims, pairs: SweepPair[]): Promise<(number | null)[][][]> {
+/** Every (pair, sender, receiver) cell of a sweep over `pairs` pairs of length `pos`, in blocks that bound memory. */
+function planCells(m: ModelDims, pairs: number, pos: number): Cell[][] {
   const { senders: S, receivers: R, live } = sweepCells(m);
   const all: Cell[] = [];
-  pairs.forEach((p, pair) =>
-    S.forEach((s, si) => {
-      if (s.kind === 'logits') return;
-      const delta = sub(nodeOut(p.corrupt, s), nodeOut(p.clean, s));
+  for (let pair = 0; pair < pairs; pair++) {
+    S.forEach((_, si) =>
       R.forEach((r, ri) => {
-        if (live[si]![ri]) all.push({ pair, s: si, r: ri, receiver: r, delta, D: null, value: NaN });
-      });
-    }),
-  );
-  const per = Math.max(1, Math.floor(BLOCK_FLOATS / (exec.dims.pos * m.dModel)));
+        if (live[si]![ri]) all.push({ pair, s: si, r: ri, receiver: r, delta: new Float32Array(0), D: null, value: NaN });
+      }),
+    );
+  }
+  const per = Math.max(1, Math.floor(BLOCK_FLOATS / (pos * m.dModel)));
   const blocks: Cell[][] = [];
   for (let i = 0; i < all.length; i += per) blocks.push(all.slice(i, i + per));
-  exec.ctl.total += blocks.reduce((n, b) => n + blockRows(m, b), 0);
-  for (const block of blocks) await runBlock(exec, m, pairs, block);
+  return blocks;
+}
+
+/** Batch rows a sweep of `pairs` pairs of length `pos` runs (after the forward pass), for progress totals. */
+export function sweepRows(m: ModelDims, pairs: number, pos: number): number {
+  return planCells(m, pairs, pos).reduce((n, b) => n + blockRows(m, b), 0);
+}
+
+/**
+ * cells[pair][s][r]: the metric of each cell for each pair; null where r does not read s. Every pair's runs have
+ * the sequence length exec.dims.pos.
+ */
+export async function sweep(exec: JobExec, m: ModelDims, pairs: SweepPair[]): Promise<(number | null)[][][]> {
+  const { senders: S, receivers: R } = sweepCells(m);
+  const blocks = planCells(m, pairs.length, exec.dims.pos);
+  const deltas = pairs.map((p) => S.map((s) => sub(nodeOut(p.corrupt, s), nodeOut(p.clean, s))));
+  for (const block of blocks) {
+    for (const c of block) c.delta = deltas[c.pair]![c.s]!;
+    await runBlock(exec, m, pairs, block);
+    for (const c of block) c.D = null;
+  }
+  const all = blocks.flat();
   return pairs.map((_, pair) => {
     const grid: (number | null)[][] = S.map(() => R.map(() => null));
     for (const c of all) if (c.pair === pair) grid[c.s]![c.r] = c.value;

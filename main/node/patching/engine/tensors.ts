@@ -24,14 +24,23 @@ export function addDiff(acc: Float32Array, a: Float32Array, b: Float32Array): vo
 
 /** Writes x [pos, d] into head h of a [.., pos, heads, d] stack at row offset `at` (in floats). */
 export function putHead(dst: Float32Array, at: number, x: Float32Array, h: number, heads: number, d: number): void {
+  // Plain index loops: a subarray per position made the sweep spend more time in the garbage collector than in ORT.
   const pos = x.length / d;
-  for (let p = 0; p < pos; p++) dst.set(x.subarray(p * d, (p + 1) * d), at + (p * heads + h) * d);
+  for (let p = 0; p < pos; p++) {
+    const o = at + (p * heads + h) * d;
+    const i0 = p * d;
+    for (let i = 0; i < d; i++) dst[o + i] = x[i0 + i]!;
+  }
 }
 
 /** Head h of a [pos, heads, d] stack starting at `at`, as a new [pos, d] array. */
 export function takeHead(src: Float32Array, at: number, pos: number, h: number, heads: number, d: number): Float32Array {
   const out = new Float32Array(pos * d);
-  for (let p = 0; p < pos; p++) out.set(src.subarray(at + (p * heads + h) * d, at + (p * heads + h + 1) * d), p * d);
+  for (let p = 0; p < pos; p++) {
+    const o = at + (p * heads + h) * d;
+    const i0 = p * d;
+    for (let i = 0; i < d; i++) out[i0 + i] = src[o + i]!;
+  }
   return out;
 }
 

@@ -12,6 +12,7 @@ export interface WorkerRequest {
   id: number;
   part: PartKey;
   feeds: Record<string, FeedTensor>;
+  fetches?: string[];
 }
 
 export type WorkerReply =

@@ -167,6 +167,22 @@ describe('importModel', () => {
     await importAndCompare(tied, gpt2Dict(tied, 'transformer.', true), 'gpt2', 'gpt2-tied');
   });
 
+  it('imports TransformerLens weights saved with fold_ln (--folded-ln) as identity-affine layer norms', async () => {
+    const w = randomWeights({ ...base, mlp: true, normalization: 'layernorm' }, 9);
+    const d = base.dModel;
+    const identity = () => ({ w: tensor([d], new Float32Array(d).fill(1)), b: tensor([d]) });
+    const folded: ModelWeights = { ...w, lnFinal: identity(), blocks: w.blocks.map((b) => ({ ...b, ln1: identity(), ln2: identity() })) };
+    const dict = Object.fromEntries(Object.entries(tlensDict(folded)).filter(([k]) => !/ln(1|2|_final)\./.test(k)));
+    const weights = join(dir, 'folded.safetensors');
+    await writeFile(weights, writeSafetensors(dict));
+    const plain = await importModel({ weights, arch: 'tlens', out: join(dir, 'folded-plain') });
+    expect(plain.spec.normalization).toBe('none');
+    const model = await importModel({ weights, arch: 'tlens', out: join(dir, 'folded'), foldedLn: true });
+    expect(model.spec.normalization).toBe('layernorm');
+    const got = await partsForward(model, tokens);
+    expect(maxAbsDiff(got.logits, referenceForward(folded, tokens).logits)).toBeLessThan(1e-4);
+  });
+
   it('names a missing tensor and a wrongly shaped one, and writes nothing', async () => {
     const w = randomWeights(base, 6);
     const missing = tlensDict(w);

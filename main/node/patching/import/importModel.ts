@@ -27,6 +27,8 @@ export interface ImportOptions {
   /** Context length, when the weights have no positional embedding to give it. */
   context?: number;
   notes?: string;
+  /** tlens only: the weights were saved with fold_ln, so their layer norms have no weights of their own. */
+  foldedLn?: boolean;
   /** Replace an existing model folder at `out`. */
   force?: boolean;
 }
@@ -44,9 +46,12 @@ async function readInput(path: string, what: string): Promise<Buffer> {
 }
 
 function mapArch(tensors: Awaited<ReturnType<typeof readSafetensors>>['tensors'], o: ImportOptions): ModelWeights {
-  if (o.arch === 'gpt2') return mapGpt2(tensors, o.heads);
+  if (o.arch === 'gpt2') {
+    if (o.foldedLn) throw new RedeskError('BAD_REQUEST', '--folded-ln applies to --arch tlens only', { where: '--folded-ln' });
+    return mapGpt2(tensors, o.heads);
+  }
   if (o.arch === 'tlens') {
-    const w = mapTlens(tensors);
+    const w = mapTlens(tensors, { foldedLn: o.foldedLn });
     if (o.heads !== undefined && o.heads !== w.config.heads) {
       throw new RedeskError('MODEL_IMPORT_INVALID', `--heads ${o.heads} disagrees with the weights (${w.config.heads} heads)`, { where: '--heads' });
     }

@@ -57,7 +57,11 @@ function noLayers(): RedeskError {
   });
 }
 
-export function mapTlens(tensors: Map<string, Tensor>): ModelWeights {
+/**
+ * `foldedLn`: the state dict comes from TransformerLens with fold_ln (LNPre: layer norms that only centre and
+ * scale; their weights were folded into the next matrices), so each missing layer norm is an identity-affine one.
+ */
+export function mapTlens(tensors: Map<string, Tensor>, opts: { foldedLn?: boolean } = {}): ModelWeights {
   const dict = new Dict(tensors);
   const W_E = dict.get('embed.W_E', [-1, -1]);
   const [vocabSize, d] = W_E.shape as [number, number];
@@ -89,7 +93,16 @@ export function mapTlens(tensors: Map<string, Tensor>): ModelWeights {
   }
   const W_U = dict.get('unembed.W_U', [d, vocabSize]);
   const b_U = dict.has('unembed.b_U') ? dict.get('unembed.b_U', [vocabSize]) : tensor([vocabSize]);
-  return finish({ W_E, W_pos, blocks, lnFinal: layerNorm(dict, 'ln_final.w', 'ln_final.b', d), W_U, b_U }, heads, dHead);
+  let lnFinal = layerNorm(dict, 'ln_final.w', 'ln_final.b', d);
+  if (opts.foldedLn) {
+    const identity = (): LayerNormWeights => ({ w: tensor([d], new Float32Array(d).fill(1)), b: tensor([d]) });
+    for (const b of blocks) {
+      b.ln1 ??= identity();
+      if (b.mlp) b.ln2 ??= identity();
+    }
+    lnFinal ??= identity();
+  }
+  return finish({ W_E, W_pos, blocks, lnFinal, W_U, b_U }, heads, dHead);
 }
 
 /** Columns [from, from + width) of a row-major [rows, cols] matrix. */

@@ -35,20 +35,29 @@ export function buildEmbedPart(w: ModelWeights): OnnxModel {
   return g.model(PRODUCER);
 }
 
+/**
+ * Heads-major layout inside: each input is transposed to [heads, batch, pos, dModel] so that every product is a
+ * batched MatMul over (head, batch) with the weights broadcast per head ([heads, 1, …]); MLAS runs these as GEMMs,
+ * where Einsum with a per-head weight is slower on CPU.
+ */
 export function buildAttnPart(cfg: ModelConfig, b: BlockWeights, layer: number): OnnxModel {
   const { heads: H, dModel: d, dHead } = cfg;
   const g = new GraphBuilder(`attn${layer}`);
+  const perHead = (name: string, t: Tensor, rows: number, cols: number): string => g.float(name, [H, 1, rows, cols], t.data);
   const channel = (ch: 'q' | 'k' | 'v', W: Tensor, bias: Tensor): string => {
     let x = g.input(`${ch}_in`, 'float32', ['batch', 'pos', H, d]);
     if (b.ln1) x = layerNorm(g, x, b.ln1, `ln1_${ch}`);
-    const proj = g.op('Einsum', [x, weight(g, `W_${ch.toUpperCase()}`, W)], { equation: 'bphd,hde->bphe' });
-    return g.op('Add', [proj, weight(g, `b_${ch.toUpperCase()}`, bias)]);
+    const headsFirst = g.op('Transpose', [x], { perm: [2, 0, 1, 3] });
+    const upper = ch.toUpperCase();
+    const proj = g.op('MatMul', [headsFirst, perHead(`W_${upper}`, W, d, dHead)]);
+    return g.op('Add', [proj, perHead(`b_${upper}`, bias, 1, dHead)]);
   };
   const q = channel('q', b.W_Q, b.b_Q);
   const k = channel('k', b.W_K, b.b_K);
   const v = channel('v', b.W_V, b.b_V);
 
-  const raw = g.op('Einsum', [q, k], { equation: 'bqhe,bkhe->bhqk' });
+  // [heads, batch, query, key]
+  const raw = g.op('MatMul', [q, g.op('Transpose', [k], { perm: [0, 1, 3, 2] })]);
   const scores = g.op('Mul', [raw, g.float('scale', [], [1 / Math.sqrt(dHead)])]);
   // Causal mask built from the dynamic length: key index > query index is masked.
   const posLen = g.op('Shape', ['q_in'], { start: { int: 1 }, end: { int: 2 } });
@@ -58,9 +67,11 @@ export function buildAttnPart(cfg: ModelConfig, b: BlockWeights, layer: number):
   const keyIdx = g.op('Unsqueeze', [idx, 'axes0']);
   const future = g.op('Greater', [keyIdx, queryIdx]);
   const masked = g.op('Where', [future, g.float('masked', [], [MASKED_SCORE]), scores]);
-  const pattern = g.op('Softmax', [masked], { axis: { int: -1 } }, 'pattern');
-  const z = g.op('Einsum', [pattern, v], { equation: 'bhqk,bkhe->bqhe' });
-  g.op('Einsum', [z, weight(g, 'W_O', b.W_O)], { equation: 'bqhe,hed->bqhd' }, 'head_out');
+  const attn = g.op('Softmax', [masked], { axis: { int: -1 } });
+  g.op('Transpose', [attn], { perm: [1, 0, 2, 3] }, 'pattern');
+  const z = g.op('MatMul', [attn, v]);
+  const out = g.op('MatMul', [z, perHead('W_O', b.W_O, dHead, d)]);
+  g.op('Transpose', [out], { perm: [1, 2, 0, 3] }, 'head_out');
   g.op('Identity', [weight(g, 'b_O', b.b_O)], {}, 'bias');
   g.output('head_out', 'float32', ['batch', 'pos', H, d]);
   g.output('pattern', 'float32', ['batch', H, 'pos', 'pos']);

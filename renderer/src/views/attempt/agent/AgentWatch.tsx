@@ -83,7 +83,8 @@ export function AgentWatch({ attempt }: { attempt: AttemptInfo }) {
                 <span className="muted">{formatClock(c.t)}</span>
                 <span className="kind">{c.tool}</span>
                 <span className={`agent-call-status ${c.status}`}>
-                  {c.status === 'running' ? 'running…' : c.status === 'ok' ? `${c.outcome ?? 'ok'}` : 'error'}
+                  {/* A submit's result is the attempt's end (its record cannot follow the seal). */}
+                  {c.status === 'running' ? (c.tool === 'submit' && !live ? 'submitted' : 'running…') : c.status === 'ok' ? `${c.outcome ?? 'ok'}` : 'error'}
                   {c.durationMs !== undefined ? ` · ${c.durationMs < 1000 ? `${Math.round(c.durationMs)} ms` : `${(c.durationMs / 1000).toFixed(1)} s`}` : ''}
                 </span>
               </div>

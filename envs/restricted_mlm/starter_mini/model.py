@@ -1,0 +1,23 @@
+"""The model: a masked language model whose forward pass uses no division and no exponentiation.
+
+build_model(vocab_size, mask_id, seq_len) returns a torch.nn.Module; model(ids) takes a LongTensor (batch, seq_len)
+of token ids, some replaced by mask_id, and returns logits (batch, seq_len, vocab_size). The scorer computes the
+loss from the logits itself. This starting model looks only at the token at each position, so at a masked position
+it can do no better than guess from token frequencies.
+"""
+import torch
+from torch import nn
+
+
+class TokenOnly(nn.Module):
+    def __init__(self, vocab_size: int):
+        super().__init__()
+        self.logits = nn.Embedding(vocab_size, vocab_size)
+        nn.init.zeros_(self.logits.weight)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.logits(ids)
+
+
+def build_model(vocab_size: int, mask_id: int, seq_len: int) -> nn.Module:
+    return TokenOnly(vocab_size)
