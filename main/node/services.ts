@@ -220,6 +220,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         ...attempts.secretEnv(id),
         REDESK_ATTEMPT_ID: id,
         REDESK_DATA_DIR: paths.dataDir,
+        // Organizer-supplied assets live in the environment's assets/ folder; starters and instructions name it so.
+        ASSETS_DIR: join((await envs.get(info.envId)).dir, 'assets'),
         PATH: `${(toolsDir ??= await writeShellTools(paths.dataDir, paths.root))}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       };
       const service = ptys();

@@ -240,4 +240,25 @@ describe('path-patching explorer in browser mode', () => {
     await page.getByTestId('explorer-home').click();
     await page.getByTestId('open-explorer').waitFor();
   });
+
+  it('sweeps the trained 2-layer model with KL, which needs no answers', async () => {
+    await page.getByTestId('open-explorer').click();
+    await page.getByTestId('model-attn_only_2l').click();
+    expect(await page.getByTestId('model-attn_only_2l').textContent()).toContain('2 layer(s) × 4 head(s)');
+    await page.getByTestId('metric').selectOption('kl');
+    await page.getByTestId('answer-correct').fill('');
+    await page.getByTestId('answer-incorrect').fill('');
+    const seg = 'q w e r t y u i o p k j'.split(' ');
+    await page.getByTestId('prompt-clean').fill([...seg, ...seg.slice(0, 8)].join(' '));
+    await page.getByTestId('prompt-corrupt').fill([...'z x c v b n m a s d f l'.split(' '), ...seg.slice(0, 8)].join(' '));
+    await page.waitForFunction(() => document.querySelector('[data-testid="tokens-corrupt"]')?.getAttribute('data-count') === '20');
+    await page.getByTestId('sweep-run').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sweep-meta"]')?.textContent?.includes('KL'), null, { timeout: 120_000 });
+    const layout = JSON.parse((await page.getByTestId('sweep-heatmap').getAttribute('data-layout'))!) as { rows: number; cols: number };
+    // embed + 8 heads; the q, k, v of 8 heads + logits.
+    expect(layout).toMatchObject({ rows: 9, cols: 25 });
+    const top = await page.locator('[data-testid="sweep-strongest"] li').first().getAttribute('data-receiver');
+    expect(top).toMatch(/^L1H\d\.[qkv]$|^logits$/);
+    await shot('trained');
+  });
 });

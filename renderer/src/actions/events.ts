@@ -36,6 +36,9 @@ export function installEvents(): void {
             a.id === info.id ? { ...a, state: info.state, finalScore: info.finalScore, normalizedScore: info.normalizedScore } : a,
           ),
         });
+      } else if (attempts) {
+        // An attempt started elsewhere (an agent run, the CLI) appears in the list without a reload.
+        void loadAttempts();
       }
     }
   });

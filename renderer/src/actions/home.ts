@@ -45,10 +45,20 @@ export async function loadRecordingPolicy(envId: string): Promise<void> {
   }
 }
 
+/** The variant the expert chose for an environment, or undefined for its default. */
+function chosenVariant(envId: string): string | undefined {
+  return getState().selectedVariant[envId];
+}
+
+export async function selectVariant(envId: string, variant: string): Promise<void> {
+  setState({ selectedVariant: { ...getState().selectedVariant, [envId]: variant } });
+  await runPreflight(envId);
+}
+
 export async function runPreflight(envId: string): Promise<void> {
   setState({ preflightLoading: { ...getState().preflightLoading, [envId]: true } });
   try {
-    const report = await api.preflight(envId);
+    const report = await api.preflight(envId, chosenVariant(envId));
     setState({ preflight: { ...getState().preflight, [envId]: report } });
   } catch (e) {
     reportError(e, 'Preflight failed');
@@ -63,7 +73,8 @@ export async function startAttempt(envId: string, ticketPath?: string): Promise<
   setState({ starting: true });
   try {
     const ticket = ticketPath?.trim();
-    const info = await api.attemptStart(envId, ticket ? { ticket } : {});
+    const variant = chosenVariant(envId);
+    const info = await api.attemptStart(envId, { ...(ticket ? { ticket } : {}), ...(variant ? { variant } : {}) });
     await openAttemptView(info.id, info);
   } catch (e) {
     reportError(e, 'Could not start the attempt');

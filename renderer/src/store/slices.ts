@@ -22,7 +22,7 @@ export const connectionSlice = (): ConnectionSlice => ({
 
 export const navSlice = (): NavSlice => ({ view: { kind: 'home' } });
 
-export const envSlice = (): EnvSlice => ({ envs: null, selectedEnvId: null });
+export const envSlice = (): EnvSlice => ({ envs: null, selectedEnvId: null, selectedVariant: {} });
 
 export const preflightSlice = (): PreflightSlice => ({ preflight: {}, preflightLoading: {} });
 

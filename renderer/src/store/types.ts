@@ -47,6 +47,8 @@ export interface NavSlice {
 export interface EnvSlice {
   envs: EnvSummary[] | null;
   selectedEnvId: string | null;
+  /** The variant chosen per environment (absent: its default). */
+  selectedVariant: Record<string, string>;
 }
 
 export interface PreflightSlice {

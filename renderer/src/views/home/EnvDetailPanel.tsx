@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { EnvSummary } from '../../../../main/common/api';
 import { useStore } from '../../store/store';
-import { runPreflight, startAttempt } from '../../actions/home';
+import { runPreflight, selectVariant, startAttempt } from '../../actions/home';
 import { Spinner } from '../../components/Spinner';
 import { PreflightChecks } from './PreflightChecks';
 import { RecordingPolicyPanel } from './RecordingPolicyPanel';
@@ -15,11 +15,25 @@ export function EnvDetailPanel({ env }: { env: EnvSummary }) {
   const loading = useStore((s) => s.preflightLoading[env.id] ?? false);
   const starting = useStore((s) => s.starting);
   const ready = report?.ready ?? false;
+  const variant = useStore((s) => s.selectedVariant[env.id]) ?? env.defaultVariant;
+  const details = env.variantDetails?.find((v) => v.name === variant);
   return (
     <div className="env-detail">
       <h2>{env.title}</h2>
-      <p className="muted">
-        Time limit {formatMinutes(env.timeLimitMinutes)} · variant {env.defaultVariant}
+      <p className="muted variant-row">
+        Time limit {formatMinutes(details?.timeLimitMinutes ?? env.timeLimitMinutes)} · variant{' '}
+        {env.variants.length > 1 ? (
+          <select data-testid="variant-select" value={variant} onChange={(e) => void selectVariant(env.id, e.target.value)}>
+            {env.variants.map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+        ) : (
+          variant
+        )}
+        {details?.description ? <span> · {details.description}</span> : null}
       </p>
       <div className="env-detail-grid">
         <div>
@@ -66,7 +80,11 @@ export function EnvDetailPanel({ env }: { env: EnvSummary }) {
         >
           {starting ? <Spinner label="starting" /> : null} Start attempt
         </button>
-        {report && !ready && <span className="warn-text">Not ready: starting anyway runs on hardware the environment does not ask for.</span>}
+        {report && !ready && (
+          <span className="warn-text">
+            Not ready: a start is refused while GPUs, Python packages or the organizer's assets listed above are missing.
+          </span>
+        )}
       </div>
     </div>
   );
