@@ -1,6 +1,7 @@
 """Runs one solution's prefix_sum inside the guarded child (started by score.py through redesk_envkit.run_solution).
 
-Reads <io>/manifest.json: {"device", "check": [[name, input.npy], ...], "timing": {"input", "warmup", "runs"}}.
+Reads <io>/manifest.json: {"device", "check": [[name, input.npy], ...],
+"timing": {"input", "warmup", "min_runs", "max_runs", "budget_ms"}}.
 Writes <io>/out/<name>.npy for every check case and for the last timed call ("timed"), and one JSON line on the
 private channel: {"ok": true, "times_ms": [...]} or {"ok": false, "error": ...}. The scorer compares the outputs
 with its own answers; nothing here is trusted beyond the timings.
@@ -57,7 +58,10 @@ def main() -> None:
         timing = manifest["timing"]
         x = load(timing["input"])
         times = []
-        for i in range(timing["warmup"] + timing["runs"]):
+        # As many timed calls as fit the budget (judged from the last warm-up), within [min_runs, max_runs]: a fast
+        # solution gets more calls, so the fastest of them is a steadier figure.
+        runs, i = timing["max_runs"], 0
+        while i < timing["warmup"] + runs:
             # A fresh copy each call: the timed call cannot reuse work done on its own input before.
             xi = x.clone()
             if cuda:
@@ -74,6 +78,9 @@ def main() -> None:
                 ms = (perf_counter() - t0) * 1000.0
             if i >= timing["warmup"]:
                 times.append(ms)
+            elif i == timing["warmup"] - 1:
+                runs = max(timing["min_runs"], min(timing["max_runs"], int(timing["budget_ms"] // max(ms, 1e-3))))
+            i += 1
         save("timed", out)
     except BaseException as e:  # noqa: BLE001
         return reply({"ok": False, "error": "prefix_sum raised " + last_line(e), "traceback": tb(e)})
