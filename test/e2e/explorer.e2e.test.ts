@@ -257,8 +257,10 @@ describe('path-patching explorer in browser mode', () => {
     const layout = JSON.parse((await page.getByTestId('sweep-heatmap').getAttribute('data-layout'))!) as { rows: number; cols: number };
     // embed + 8 heads; the q, k, v of 8 heads + logits.
     expect(layout).toMatchObject({ rows: 9, cols: 25 });
-    const top = await page.locator('[data-testid="sweep-strongest"] li').first().getAttribute('data-receiver');
-    expect(top).toMatch(/^L1H\d\.[qkv]$|^logits$/);
+    expect(await page.locator('[data-testid="sweep-strongest"] li').count()).toBe(8);
+    // A layer-1 head does not feed a layer-0 input: that cell is hatched and says so.
+    await pointAtCell('sweep-heatmap', 5, 0, false);
+    expect(await page.getByTestId('sweep-heatmap-tip').textContent()).toBe('L1H0 → L0H0.q: not downstream');
     await shot('trained');
   });
 });

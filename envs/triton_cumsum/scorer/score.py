@@ -2,10 +2,11 @@
 
     score.py --variant full|mini --workspace W --cache C [--size N] [--device cuda|cpu]
 
-full: 1e8 int32 on the GPU, CUDA-event timing, raw score ln(median ms of 20 calls), normalized by the paper's constants.
-mini: 2^20 int32 on the CPU, wall-clock timing, raw score ln(ms of the fastest of 5-40 calls); the starting and reference solutions are timed on this machine once
-per attempt and reported as details.baseline. --size/--device override the variant's (to test the full path on a
-CPU). The solution runs in a guarded child (redesk_envkit); its outputs are checked here against task.expected.
+full: 1e8 int32 on the GPU, CUDA-event timing, raw score ln(median ms of 20 calls), normalized by the paper's
+constants. mini: 2^20 int32 on the CPU, wall-clock timing, raw score ln(ms of the fastest of 5-40 calls); the
+starting and reference solutions are timed on this machine once per attempt and reported as details.baseline.
+--size/--device override the variant's (to test the full path on a CPU). The solution runs in a guarded child
+(redesk_envkit); its outputs are checked here against task.expected.
 """
 import argparse
 import json

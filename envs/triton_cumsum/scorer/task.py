@@ -1,4 +1,5 @@
-"""The task's definition for the scorer: inputs and the trusted answer. Runs only in the scorer, never beside a solution."""
+"""The task's definition for the scorer: inputs and the trusted answer. Runs only in the scorer, never beside a
+solution."""
 from typing import List, Tuple
 
 import numpy as np

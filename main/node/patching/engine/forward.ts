@@ -3,7 +3,7 @@
  * patched runs are built by arithmetic. Residual stream in GPT-2 order (DESIGN.md, model format).
  */
 import type { GraphNode } from './graph';
-import type { JobExec } from './jobs';
+import type { HeadJob, JobExec, RowJob } from './jobs';
 import { add, lastPos } from './tensors';
 
 export interface RowCache {
@@ -34,60 +34,88 @@ export interface ModelDims {
   mlp: boolean;
 }
 
-/** One batched forward pass over `tokens` (all of one length), keeping every component's output. */
-export async function forwardCached(exec: JobExec, m: ModelDims, tokens: number[][]): Promise<ForwardCache> {
-  const d = m.dModel;
-  const T = tokens[0]!.length;
-  const emb = await exec.runner.embed(tokens);
-  const rows: RowCache[] = tokens.map((_, i) => {
-    const embed = emb.slice(i * T * d, (i + 1) * T * d);
-    return { embed, heads: [], patterns: [], mlp: [], residPre: [], residMid: [], residFinal: embed, logits: new Float32Array(0) };
-  });
-  for (let l = 0; l < m.layers; l++) {
-    for (const r of rows) {
+/**
+ * A batched forward pass over `tokens` (all of one length), stage by stage, so that a sweep can run its own jobs in
+ * the same part calls: `attnJobs(l)`, then the call, then `finishAttn(l)`; `mlpJobs(l)`; `unembedJobs()`.
+ */
+export class ForwardRun {
+  readonly rows: RowCache[];
+
+  private constructor(
+    private readonly exec: JobExec,
+    private readonly m: ModelDims,
+    emb: Float32Array,
+    n: number,
+    private readonly keepPatterns: boolean,
+  ) {
+    const size = emb.length / n;
+    this.rows = Array.from({ length: n }, (_, i) => {
+      const embed = emb.slice(i * size, (i + 1) * size);
+      return { embed, heads: [], patterns: [], mlp: [], residPre: [], residMid: [], residFinal: embed, logits: new Float32Array(0) };
+    });
+  }
+
+  static async start(exec: JobExec, m: ModelDims, tokens: number[][], keepPatterns: boolean): Promise<ForwardRun> {
+    return new ForwardRun(exec, m, await exec.runner.embed(tokens), tokens.length, keepPatterns);
+  }
+
+  attnJobs(l: number): HeadJob[] {
+    return this.rows.flatMap((r) => {
       r.residPre[l] = r.residFinal;
-      r.heads[l] = new Array<Float32Array>(m.heads);
-      r.patterns[l] = new Array<Float32Array>(m.heads);
-    }
-    await exec.heads(
-      l,
-      rows.flatMap((r) =>
-        Array.from({ length: m.heads }, (_, h) => ({
-          head: h,
-          q: r.residPre[l]!,
-          k: r.residPre[l]!,
-          v: r.residPre[l]!,
-          done: (out: Float32Array, pattern: Float32Array) => {
-            r.heads[l]![h] = out;
-            r.patterns[l]![h] = pattern.slice();
-          },
-        })),
-      ),
-      true,
-    );
-    const bias = exec.bias[l]!;
-    for (const r of rows) {
+      r.heads[l] = new Array<Float32Array>(this.m.heads);
+      r.patterns[l] = new Array<Float32Array>(this.m.heads);
+      const x = r.residPre[l]!;
+      return Array.from({ length: this.m.heads }, (_, h) => ({
+        head: h,
+        q: x,
+        k: x,
+        v: x,
+        done: (out: Float32Array, pattern: Float32Array) => {
+          r.heads[l]![h] = out;
+          r.patterns[l]![h] = this.keepPatterns ? pattern.slice() : pattern;
+        },
+      }));
+    });
+  }
+
+  /** resid_mid = resid_pre + Σ heads + b_O, once layer l's call has run. */
+  finishAttn(l: number): void {
+    const d = this.m.dModel;
+    const bias = this.exec.bias[l]!;
+    for (const r of this.rows) {
       const mid = r.residPre[l]!.slice();
       for (const h of r.heads[l]!) for (let i = 0; i < mid.length; i++) mid[i] = mid[i]! + h[i]!;
       for (let i = 0; i < mid.length; i++) mid[i] = mid[i]! + bias[i % d]!;
       r.residMid[l] = mid;
       r.residFinal = mid;
     }
-    if (m.mlp) {
-      await exec.mlp(
-        l,
-        rows.map((r) => ({
-          x: r.residMid[l]!,
-          done: (out: Float32Array) => {
-            r.mlp[l] = out.slice();
-            r.residFinal = add(r.residMid[l]!, r.mlp[l]!);
-          },
-        })),
-      );
-    }
   }
-  await exec.unembed(rows.map((r) => ({ x: lastPos(r.residFinal, d), done: (out) => (r.logits = out.slice()) })));
-  return { rows, bias: exec.bias.slice() };
+
+  mlpJobs(l: number): RowJob[] {
+    return this.rows.map((r) => ({
+      x: r.residMid[l]!,
+      done: (out: Float32Array) => {
+        r.mlp[l] = out.slice();
+        r.residFinal = add(r.residMid[l]!, r.mlp[l]!);
+      },
+    }));
+  }
+
+  unembedJobs(): RowJob[] {
+    return this.rows.map((r) => ({ x: lastPos(r.residFinal, this.m.dModel), done: (out) => (r.logits = out.slice()) }));
+  }
+}
+
+/** One batched forward pass over `tokens` (all of one length), keeping every component's output. */
+export async function forwardCached(exec: JobExec, m: ModelDims, tokens: number[][]): Promise<ForwardCache> {
+  const run = await ForwardRun.start(exec, m, tokens, true);
+  for (let l = 0; l < m.layers; l++) {
+    await exec.heads(l, run.attnJobs(l), true);
+    run.finishAttn(l);
+    if (m.mlp) await exec.mlp(l, run.mlpJobs(l));
+  }
+  await exec.unembed(run.unembedJobs());
+  return { rows: run.rows, bias: exec.bias.slice() };
 }
 
 /** A node's write to the residual stream in one cached row. */
