@@ -1,4 +1,5 @@
 import type { RunRecord } from './runs';
+import { csvLines } from '../../common/csv';
 
 const COLUMNS: [string, (r: RunRecord) => string | number | boolean | null | undefined][] = [
   ['env', (r) => r.envId],
@@ -33,15 +34,5 @@ const COLUMNS: [string, (r: RunRecord) => string | number | boolean | null | und
  * quoting; empty cells for absent values).
  */
 export function attemptsCsv(runs: readonly RunRecord[]): string {
-  const lines = [COLUMNS.map(([h]) => h).join(',')];
-  for (const r of runs) lines.push(COLUMNS.map(([, f]) => cell(f(r))).join(','));
-  return lines.join('\r\n') + '\r\n';
-}
-
-function cell(v: string | number | boolean | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v !== 'string') return String(v);
-  // A text cell starting like a formula would run as one in a spreadsheet; names come from bundles.
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return csvLines([COLUMNS.map(([h]) => h), ...runs.map((r) => COLUMNS.map(([, f]) => f(r)))]);
 }

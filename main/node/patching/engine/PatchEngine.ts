@@ -8,7 +8,7 @@ import type { AttentionResult, ExplainResult, PatchMetric, PromptPair, SweepResu
 import { loadTokenizer } from '../model';
 import type { LoadedModel, Tokenizer } from '../model/types';
 import type { ForwardCache, ModelDims } from './forward';
-import { forwardCached, forwardRows } from './forward';
+import { ForwardRun, forwardCached, forwardRows } from './forward';
 import { expandPath, nodeName, receiverName } from './graph';
 import { JobExec, RunControl } from './jobs';
 import type { MetricTarget } from './metrics';
@@ -91,17 +91,16 @@ export class PatchEngine {
     ctl.total = groups.reduce((n, g) => n + forwardRows(this.dims, 2 * g.length) + sweepRows(this.dims, g.length, g[0]!.clean.length), 0);
     for (const group of groups) {
       const exec = this.exec(ctl, group[0]!.clean.length);
-      const cache = await this.cache(exec, group);
-      const targets = this.targets(cache, group, req.metric);
+      // The clean and corrupt forward pass runs inside the sweep's own part calls (one call per part, not two).
+      const fwd = await ForwardRun.start(exec, this.dims, [...group.map((p) => p.clean), ...group.map((p) => p.corrupt)], false);
       const n = group.length;
-      const grids = await sweep(
-        exec,
-        this.dims,
-        group.map((_, i) => ({ clean: cache.rows[i]!, corrupt: cache.rows[n + i]!, target: targets[i]! })),
-      );
+      const rows = fwd.rows;
+      const pairs = group.map((p, i) => ({ clean: rows[i]!, corrupt: rows[n + i]!, metric: req.metric, answers: p.answers }));
+      const grids = await sweep(exec, this.dims, pairs, fwd);
+      const targets = this.targets({ rows, bias: exec.bias }, group, req.metric);
       group.forEach((_, i) => {
         const t = targets[i]!;
-        perPair.push({ clean: metricValue(t, cache.rows[i]!.logits), corrupt: metricValue(t, cache.rows[n + i]!.logits), cells: grids[i]! });
+        perPair.push({ clean: metricValue(t, rows[i]!.logits), corrupt: metricValue(t, rows[n + i]!.logits), cells: grids[i]! });
       });
     }
     const clean = mean(perPair.map((p) => p.clean));

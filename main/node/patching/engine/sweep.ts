@@ -5,20 +5,22 @@
  * every later component (all their inputs get clean + D) to the logits. Layer by layer, every cell that needs a
  * layer joins one batched call of it.
  */
-import type { ModelDims, RowCache } from './forward';
+import type { ForwardRun, ModelDims, RowCache } from './forward';
+import type { PatchMetric } from '../../../common/patching/types';
 import { nodeOut } from './forward';
 import type { GraphNode, Receiver } from './graph';
 import { reads, receiverNode, receivers, senders } from './graph';
 import type { HeadJob, RowJob } from './jobs';
 import { JobExec } from './jobs';
-import type { MetricTarget } from './metrics';
 import { metricValue } from './metrics';
 import { add, addDiff, lastPos, sub } from './tensors';
 
 export interface SweepPair {
+  /** The clean and corrupt runs: complete, or filled in as the ForwardRun given to sweep() goes. */
   clean: RowCache;
   corrupt: RowCache;
-  target: MetricTarget;
+  metric: PatchMetric;
+  answers: [number, number] | null;
 }
 
 interface Cell {
@@ -30,6 +32,7 @@ interface Cell {
   delta: Float32Array;
   /** The change carried downstream of the receiver, once it has been patched. */
   D: Float32Array | null;
+  logits: Float32Array | null;
   value: number;
 }
 
@@ -72,7 +75,7 @@ function planCells(m: ModelDims, pairs: number, pos: number): Cell[][] {
   for (let pair = 0; pair < pairs; pair++) {
     S.forEach((_, si) =>
       R.forEach((r, ri) => {
-        if (live[si]![ri]) all.push({ pair, s: si, r: ri, receiver: r, delta: new Float32Array(0), D: null, value: NaN });
+        if (live[si]![ri]) all.push({ pair, s: si, r: ri, receiver: r, delta: new Float32Array(0), D: null, logits: null, value: NaN });
       }),
     );
   }
@@ -89,15 +92,20 @@ export function sweepRows(m: ModelDims, pairs: number, pos: number): number {
 
 /**
  * cells[pair][s][r]: the metric of each cell for each pair; null where r does not read s. Every pair's runs have
- * the sequence length exec.dims.pos.
+ * the sequence length exec.dims.pos. With `fwd` (whose rows the pairs name), the forward pass runs in the same part
+ * calls as the first block: a stage's cells only need the stages before it.
  */
-export async function sweep(exec: JobExec, m: ModelDims, pairs: SweepPair[]): Promise<(number | null)[][][]> {
+export async function sweep(exec: JobExec, m: ModelDims, pairs: SweepPair[], fwd?: ForwardRun): Promise<(number | null)[][][]> {
   const { senders: S, receivers: R } = sweepCells(m);
   const blocks = planCells(m, pairs.length, exec.dims.pos);
-  const deltas = pairs.map((p) => S.map((s) => sub(nodeOut(p.corrupt, s), nodeOut(p.clean, s))));
-  for (const block of blocks) {
-    for (const c of block) c.delta = deltas[c.pair]![c.s]!;
-    await runBlock(exec, m, pairs, block);
+  // s_corrupt − s_clean, computed when first needed (with `fwd`, the sender's outputs exist only from its stage on).
+  const deltas = pairs.map(() => new Array<Float32Array | undefined>(S.length));
+  const deltaOf = (c: Cell): Float32Array => {
+    const p = pairs[c.pair]!;
+    return (deltas[c.pair]![c.s] ??= sub(nodeOut(p.corrupt, S[c.s]!), nodeOut(p.clean, S[c.s]!)));
+  };
+  for (const [b, block] of blocks.entries()) {
+    await runBlock(exec, m, pairs, block, deltaOf, b === 0 ? fwd : undefined);
     for (const c of block) c.D = null;
   }
   const all = blocks.flat();
@@ -108,17 +116,25 @@ export async function sweep(exec: JobExec, m: ModelDims, pairs: SweepPair[]): Pr
   });
 }
 
-async function runBlock(exec: JobExec, m: ModelDims, pairs: SweepPair[], cells: Cell[]): Promise<void> {
+async function runBlock(
+  exec: JobExec,
+  m: ModelDims,
+  pairs: SweepPair[],
+  cells: Cell[],
+  deltaOf: (c: Cell) => Float32Array,
+  fwd: ForwardRun | undefined,
+): Promise<void> {
   const d = m.dModel;
   for (let l = 0; l < m.layers; l++) {
     const carried = cells.filter((c) => stageOf(m, c.receiver) < 2 * l);
-    const jobs: HeadJob[] = [];
+    // The forward rows go first, so their outputs are in place before the sweep rows' callbacks read them.
+    const jobs: HeadJob[] = fwd ? fwd.attnJobs(l) : [];
     for (const c of cells) {
       const r = c.receiver;
       if (r.kind !== 'head' || r.layer !== l) continue;
       const clean = pairs[c.pair]!.clean;
       const base = clean.residPre[l]!;
-      const patched = add(base, c.delta);
+      const patched = add(base, deltaOf(c));
       jobs.push({
         head: r.head,
         q: r.channel === 'q' ? patched : base,
@@ -135,24 +151,32 @@ async function runBlock(exec: JobExec, m: ModelDims, pairs: SweepPair[], cells: 
       return acc;
     });
     await exec.heads(l, jobs);
+    fwd?.finishAttn(l);
     carried.forEach((c, i) => (c.D = sums[i]!));
     if (!m.mlp) continue;
-    const mlpJobs: RowJob[] = [];
+    const mlpJobs: RowJob[] = fwd ? fwd.mlpJobs(l) : [];
     for (const c of cells) {
       const st = stageOf(m, c.receiver);
       const clean = pairs[c.pair]!.clean;
-      const base = clean.mlp[l]!;
       const mid = clean.residMid[l]!;
-      if (st === 2 * l + 1) mlpJobs.push({ x: add(mid, c.delta), done: (out) => (c.D = sub(out, base)) });
-      else if (st < 2 * l + 1) mlpJobs.push({ x: add(mid, c.D!), done: (out) => addDiff(c.D!, out, base) });
+      // clean.mlp[l] is read in the callbacks: with a fused forward pass it is written in this same call.
+      if (st === 2 * l + 1) mlpJobs.push({ x: add(mid, deltaOf(c)), done: (out) => (c.D = sub(out, clean.mlp[l]!)) });
+      else if (st < 2 * l + 1) mlpJobs.push({ x: add(mid, c.D!), done: (out) => addDiff(c.D!, out, clean.mlp[l]!) });
     }
     await exec.mlp(l, mlpJobs);
   }
-  await exec.unembed(
-    cells.map((c) => {
+  await exec.unembed([
+    ...(fwd ? fwd.unembedJobs() : []),
+    ...cells.map((c) => {
       const p = pairs[c.pair]!;
-      const change = c.receiver.kind === 'logits' ? c.delta : c.D!;
-      return { x: add(lastPos(p.clean.residFinal, d), lastPos(change, d)), done: (out) => (c.value = metricValue(p.target, out)) };
+      const change = c.receiver.kind === 'logits' ? deltaOf(c) : c.D!;
+      return { x: add(lastPos(p.clean.residFinal, d), lastPos(change, d)), done: (out: Float32Array) => (c.logits = out.slice()) };
     }),
-  );
+  ]);
+  // Metrics once the clean logits (kl's reference) exist.
+  for (const c of cells) {
+    const p = pairs[c.pair]!;
+    c.value = metricValue({ metric: p.metric, answers: p.answers, reference: p.clean.logits }, c.logits!);
+    c.logits = null;
+  }
 }
