@@ -101,6 +101,8 @@ describe.skipIf(torchMissing())('restricted_mlm mini scored by ScorerRunner (nee
     ['eval of source text', 'x = eval("x.ex" + "p()")', undefined, /eval is not allowed/],
     ['numpy exp', 'x = torch.from_numpy(np.exp(x.detach().numpy()))', undefined, /exp is forbidden/],
     ['division hidden in a workspace helper', 'x = helper(x)', { head: 'from sneaky import helper', helper: 'def helper(x):\n    return x // 2\n' }, /sneaky\.py:2: operator \/\/ is forbidden/],
+    ['switching off the recorder through a private module', 'x = torch.relu(x)', { head: 'from torch.utils._python_dispatch import _pop_mode_temporarily' }, /importing _pop_mode_temporarily is not allowed in model code \(private/],
+    ['switching off the recorder through torch.overrides', 'x = torch.relu(x)', { head: 'from torch.overrides import enable_reentrant_dispatch' }, /importing enable_reentrant_dispatch is not allowed .*switch off the scorer's operator recording/],
     ['monkeypatching torch', 'x = torch.relu(x)', { head: 'torch.relu = torch.sigmoid' }, /sigmoid is forbidden|monkeypatching/],
     ['torch.mean (divides by the count)', 'x = x - torch.mean(x)', undefined, /mean is forbidden/],
     ['embedding_bag (averages by default)', 'x = F.embedding_bag(ids, self.emb.weight)[:, None, :].expand(-1, ids.shape[1], -1)', undefined, /embedding_bag is forbidden/],

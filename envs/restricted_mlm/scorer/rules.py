@@ -45,6 +45,8 @@ INDIRECTION_NAMES = {
     # File access: model code has no reason to read or write files (the scorer loads the weights).
     "load", "loadtxt", "fromfile", "genfromtxt", "memmap", "frombuffer", "from_file", "save", "savez", "tofile",
 }
+# Public names that could switch off or get around the scorer's TorchFunctionMode/TorchDispatchMode.
+RECORDER_ESCAPES = {"overrides", "enable_reentrant_dispatch", "DisableTorchFunction", "no_dispatch"}
 ALLOWED_IMPORTS = {"torch", "numpy", "math", "typing", "dataclasses", "functools", "itertools", "collections",
                    "__future__"}
 ALLOWED_DUNDER_ATTRS = {"__init__", "__name__"}
@@ -105,6 +107,9 @@ def check_tree(tree: ast.AST, path: str) -> List[str]:
             name = node.id
         elif isinstance(node, ast.Attribute):
             name = node.attr
+            if name in RECORDER_ESCAPES:
+                raise Finding(path, line, ".%s is not allowed in model code (it could switch off the scorer's "
+                                          "operator recording)" % name)
             if name.startswith("_") and name not in ALLOWED_DUNDER_ATTRS:
                 raise Finding(path, line, "private attribute .%s is not allowed in model code" % name)
         elif isinstance(node, ast.alias):
@@ -127,6 +132,15 @@ def check_tree(tree: ast.AST, path: str) -> List[str]:
             if name in INDIRECTION_NAMES:
                 raise Finding(path, line, "%s is not allowed in model code (it can hide what is called)" % name)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
+            paths = [a.name for a in node.names]
+            if isinstance(node, ast.ImportFrom) and node.module:
+                paths.append(node.module)
+            for path_ in paths:
+                if any(part.startswith("_") and part != "__future__" for part in path_.split(".")) or any(
+                    part in RECORDER_ESCAPES for part in path_.split(".")
+                ):
+                    raise Finding(path, line, "importing %s is not allowed in model code (private or it could switch "
+                                              "off the scorer's operator recording)" % path_)
             if isinstance(node, ast.ImportFrom) and node.level:
                 local += [a.name for a in node.names] if not node.module else [node.module.split(".")[0]]
                 continue

@@ -46,7 +46,8 @@ class Guard:
         real = os.path.realpath
         self.write_roots = [real(workspace), real(tmp)] + [real(p) for p in allow_write]
         self.deny = [real(d) for d in deny if d]
-        self.allow_read = [real(p) for p in allow_read]
+        # The workspace is always readable, even if it lies inside the environment folder (scoring a starter in place).
+        self.allow_read = [real(workspace)] + [real(p) for p in allow_read]
         self.allow_spawn = allow_spawn
         self.allow_ctypes = allow_ctypes
         self.report_fd = report_fd

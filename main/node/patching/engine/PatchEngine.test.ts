@@ -164,6 +164,20 @@ describe.each([
     expect(all.clean).toBeCloseTo(each.reduce((a, e) => a + e.clean, 0) / 3, 5);
   });
 
+  it('gives the same numbers when memory limits split every call and the sweep into many pieces', async () => {
+    // About 2 batch rows per call and 40 cells per sweep block.
+    const small = new PatchEngine(engine.model, { inThread: true, limits: { callFloats: 2 * 8 * 3 * 24, blockFloats: 40 * 8 * 24 } });
+    const req = { pairs: pairs.slice(0, 2), metric: 'kl' as PatchMetric };
+    const [c0, k0] = [small.runner.calls, engine.runner.calls];
+    const [a, b] = [await small.sweep(req), await engine.sweep(req)];
+    expect(small.runner.calls - c0).toBeGreaterThan(4 * (engine.runner.calls - k0));
+    expectGridsClose(a.cells, b.cells);
+    const paths = [['embed', 'L0H1', 'L1H2', 'logits'], ['embed', 'L1H0.v', 'logits']];
+    const [x, y] = [await small.explain({ ...req, paths }), await engine.explain({ ...req, paths })];
+    expect(Math.abs(x.proportionExplained - y.proportionExplained)).toBeLessThan(TOL);
+    await small.close();
+  });
+
   it('explicit path sets = recomputation from scratch, and batched over pairs = one pair at a time', async () => {
     const sets = [
       [['embed', 'L0H1', 'L1H2.k', 'logits']],

@@ -10,7 +10,8 @@ import type { LoadedModel, Tokenizer } from '../model/types';
 import type { ForwardCache, ModelDims } from './forward';
 import { ForwardRun, forwardCached, forwardRows } from './forward';
 import { expandPath, nodeName, receiverName } from './graph';
-import { JobExec, RunControl } from './jobs';
+import { DEFAULT_LIMITS, JobExec, RunControl } from './jobs';
+import type { MemoryLimits } from './jobs';
 import type { MetricTarget } from './metrics';
 import { mean, metricValue } from './metrics';
 import { OrtParts } from './ortParts';
@@ -29,6 +30,8 @@ export interface EngineOptions extends RunnerOptions {
   /** The worker entry (default: dist/node/patchWorker.js). */
   workerEntry?: string;
   idleMs?: number;
+  /** Memory per part call and per sweep block (tests make them small to exercise chunking). */
+  limits?: MemoryLimits;
 }
 
 export interface RunRequest {
@@ -45,6 +48,7 @@ export class PatchEngine {
   readonly tokenizer: Tokenizer;
   readonly dims: ModelDims;
   readonly modelId: string;
+  private readonly limits: MemoryLimits;
 
   constructor(
     readonly model: LoadedModel,
@@ -53,6 +57,7 @@ export class PatchEngine {
     const s = model.spec;
     this.dims = { layers: s.layers, heads: s.heads, dModel: s.dModel, mlp: s.mlp };
     this.modelId = basename(model.dir);
+    this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.tokenizer = loadTokenizer(model);
     const ropts: RunnerOptions = { provider: opts.provider ?? providerFromEnv(), threads: opts.threads, log: opts.log };
     const exec: PartExecutor = opts.inThread
@@ -70,7 +75,7 @@ export class PatchEngine {
   }
 
   private exec(ctl: RunControl, pos: number): JobExec {
-    return new JobExec(this.runner, ctl, { heads: this.dims.heads, dModel: this.dims.dModel, pos });
+    return new JobExec(this.runner, ctl, { heads: this.dims.heads, dModel: this.dims.dModel, pos }, this.limits);
   }
 
   /** Clean rows first, then corrupt rows, in one batched forward pass. */
@@ -88,7 +93,7 @@ export class PatchEngine {
     const { senders: S, receivers: R, live } = sweepCells(this.dims);
     const perPair: { clean: number; corrupt: number; cells: (number | null)[][] }[] = [];
     const groups = byLength(prepared);
-    ctl.total = groups.reduce((n, g) => n + forwardRows(this.dims, 2 * g.length) + sweepRows(this.dims, g.length, g[0]!.clean.length), 0);
+    ctl.total = groups.reduce((n, g) => n + forwardRows(this.dims, 2 * g.length) + sweepRows(this.dims, g.length, g[0]!.clean.length, this.limits), 0);
     for (const group of groups) {
       const exec = this.exec(ctl, group[0]!.clean.length);
       // The clean and corrupt forward pass runs inside the sweep's own part calls (one call per part, not two).

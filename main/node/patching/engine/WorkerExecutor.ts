@@ -3,7 +3,7 @@
  * the worker is ended after `idleMs` without calls (the next call starts a fresh one).
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RedeskError } from '../../../common/errors';
 import { packageRoot } from '../../appPaths';
@@ -42,7 +42,7 @@ export class WorkerExecutor implements PartExecutor {
   }
 
   private start(): Worker {
-    const entry = this.opts.entry ?? patchWorkerEntry();
+    const entry = resolve(this.opts.entry ?? patchWorkerEntry());
     if (!existsSync(entry)) {
       throw new RedeskError('PATCH_RUNTIME', `the patching worker is missing: ${entry}`, { hint: 'Run `npm run build`.' });
     }

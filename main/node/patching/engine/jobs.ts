@@ -41,8 +41,15 @@ export class RunControl {
   }
 }
 
-/** Floats of input per batch call: 3 × 16 MiB stacks of q/k/v keep a call's memory near 200 MiB with outputs. */
-const CALL_FLOATS = 4 * 1024 * 1024;
+export interface MemoryLimits {
+  /** Floats of input per part call. */
+  callFloats: number;
+  /** Floats of carried changes a sweep keeps at once (cells are run in blocks under it). */
+  blockFloats: number;
+}
+
+/** 3 × 16 MiB q/k/v stacks keep a call near 200 MiB with its outputs; a sweep block's carried changes near 256 MiB. */
+export const DEFAULT_LIMITS: MemoryLimits = { callFloats: 4 * 1024 * 1024, blockFloats: 64 * 1024 * 1024 };
 
 export class JobExec {
   /** Each layer's output bias b_O, as the attention part reports it. */
@@ -52,10 +59,11 @@ export class JobExec {
     readonly runner: ModelRunner,
     readonly ctl: RunControl,
     readonly dims: { heads: number; dModel: number; pos: number },
+    readonly limits: MemoryLimits = DEFAULT_LIMITS,
   ) {}
 
   private maxRows(floatsPerRow: number): number {
-    return Math.max(1, Math.floor(CALL_FLOATS / floatsPerRow));
+    return Math.max(1, Math.floor(this.limits.callFloats / floatsPerRow));
   }
 
   /** Rows the head jobs will take: the longest per-head queue. */

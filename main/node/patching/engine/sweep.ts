@@ -10,7 +10,7 @@ import type { PatchMetric } from '../../../common/patching/types';
 import { nodeOut } from './forward';
 import type { GraphNode, Receiver } from './graph';
 import { reads, receiverNode, receivers, senders } from './graph';
-import type { HeadJob, RowJob } from './jobs';
+import type { HeadJob, MemoryLimits, RowJob } from './jobs';
 import { JobExec } from './jobs';
 import { metricValue } from './metrics';
 import { add, addDiff, lastPos, sub } from './tensors';
@@ -43,9 +43,6 @@ function stageOf(m: ModelDims, r: Receiver): number {
   return 2 * m.layers;
 }
 
-/** Keeps the carried changes of one block near 256 MiB. */
-const BLOCK_FLOATS = 64 * 1024 * 1024;
-
 export function sweepCells(m: ModelDims): { senders: GraphNode[]; receivers: Receiver[]; live: boolean[][] } {
   const S = senders(m);
   const R = receivers(m);
@@ -69,7 +66,7 @@ function blockRows(m: ModelDims, cells: Cell[]): number {
 }
 
 /** Every (pair, sender, receiver) cell of a sweep over `pairs` pairs of length `pos`, in blocks that bound memory. */
-function planCells(m: ModelDims, pairs: number, pos: number): Cell[][] {
+function planCells(m: ModelDims, pairs: number, pos: number, blockFloats: number): Cell[][] {
   const { senders: S, receivers: R, live } = sweepCells(m);
   const all: Cell[] = [];
   for (let pair = 0; pair < pairs; pair++) {
@@ -79,15 +76,15 @@ function planCells(m: ModelDims, pairs: number, pos: number): Cell[][] {
       }),
     );
   }
-  const per = Math.max(1, Math.floor(BLOCK_FLOATS / (pos * m.dModel)));
+  const per = Math.max(1, Math.floor(blockFloats / (pos * m.dModel)));
   const blocks: Cell[][] = [];
   for (let i = 0; i < all.length; i += per) blocks.push(all.slice(i, i + per));
   return blocks;
 }
 
 /** Batch rows a sweep of `pairs` pairs of length `pos` runs (after the forward pass), for progress totals. */
-export function sweepRows(m: ModelDims, pairs: number, pos: number): number {
-  return planCells(m, pairs, pos).reduce((n, b) => n + blockRows(m, b), 0);
+export function sweepRows(m: ModelDims, pairs: number, pos: number, limits: MemoryLimits): number {
+  return planCells(m, pairs, pos, limits.blockFloats).reduce((n, b) => n + blockRows(m, b), 0);
 }
 
 /**
@@ -97,7 +94,7 @@ export function sweepRows(m: ModelDims, pairs: number, pos: number): number {
  */
 export async function sweep(exec: JobExec, m: ModelDims, pairs: SweepPair[], fwd?: ForwardRun): Promise<(number | null)[][][]> {
   const { senders: S, receivers: R } = sweepCells(m);
-  const blocks = planCells(m, pairs.length, exec.dims.pos);
+  const blocks = planCells(m, pairs.length, exec.dims.pos, exec.limits.blockFloats);
   // s_corrupt − s_clean, computed when first needed (with `fwd`, the sender's outputs exist only from its stage on).
   const deltas = pairs.map(() => new Array<Float32Array | undefined>(S.length));
   const deltaOf = (c: Cell): Float32Array => {
