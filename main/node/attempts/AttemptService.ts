@@ -20,7 +20,7 @@ import { AttemptScoring } from './AttemptScoring';
 import { newAttemptId, type AttemptFile } from './attemptState';
 import { AttemptStore, type AttemptPaths } from './AttemptStore';
 import { badState, clockPolicy, iso, isUnfinished, requireTransition, type Live } from './liveAttempt';
-import { newAttemptFile, pausePolicyOf } from './newAttemptFile';
+import { newAttemptFile, withStartFacts, pausePolicyOf } from './newAttemptFile';
 import { closePause } from './pauseRecords';
 import { hiddenScoreRecord, secretValues } from './trajectoryHelpers';
 import { SerialQueue } from './SerialQueue';
@@ -30,7 +30,7 @@ import { DEFAULT_TICK_MS, defaultTimers, type AttemptServiceOptions, type Timers
 
 export type { AttemptServiceOptions, Timers } from './attemptServiceOptions';
 import { sealLive } from './attemptSealing';
-import { checkAgentInfo, checkAgentRecord, shortenTimeLimit } from './agentFacts';
+import { checkAgentInfo, checkAgentRecord } from './agentFacts';
 import { installTicket, validateTicketForStart, type TicketForStart } from '../tickets/ticketForStart';
 
 /**
@@ -117,16 +117,13 @@ export class AttemptService {
       log = await this.recorder.open(id, { attemptDir: paths.dir, now: () => this.timeOf(id), secrets: secretValues(secretNames, this.hostEnv) }, true);
       // The clock starts once the workspace is ready: copying a large starter is not the expert's time.
       clock = AttemptClock.started(this.o.clock, this.o.mode, clockPolicy({ pausePolicy: pausePolicyOf(env) }));
-      file = newAttemptFile(id, env, clock, iso(this.o.clock.wallMs()), preflight);
-      if (secretNames.length) file.secretNames = secretNames;
-      if (agent) file.agent = agent;
-      if (ticket) {
-        await installTicket(paths.dir, ticket);
-        file.practice = false;
-        file.ticketId = ticket.ticket.id;
-        if (ticket.timeLimitMs !== undefined) file.timeLimitMs = ticket.timeLimitMs;
-      }
-      if (opts.timeLimitMinutes !== undefined) shortenTimeLimit(file, opts.timeLimitMinutes);
+      if (ticket) await installTicket(paths.dir, ticket);
+      file = withStartFacts(newAttemptFile(id, env, clock, iso(this.o.clock.wallMs()), preflight), {
+        secretNames,
+        ...(agent ? { agent } : {}),
+        ...(ticket ? { ticket: { id: ticket.ticket.id, timeLimitMs: ticket.timeLimitMs } } : {}),
+        ...(opts.timeLimitMinutes !== undefined ? { timeLimitMinutes: opts.timeLimitMinutes } : {}),
+      });
       await this.store.writeState(file);
     } catch (e) {
       // Nothing was recorded yet: no half-made attempt is left behind.

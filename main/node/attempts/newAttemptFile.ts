@@ -2,6 +2,8 @@ import { WARNING_MINUTES, type PreflightReport } from '../../common/attempt';
 import type { LoadedEnv } from '../contracts';
 import type { AttemptClock } from './AttemptClock';
 import { STATE_VERSION, type AttemptFile } from './attemptState';
+import type { AgentInfo } from '../../common/attempt';
+import { shortenTimeLimit } from './agentFacts';
 
 /** The pause policy of an env in milliseconds, as state.json keeps it. */
 export function pausePolicyOf(env: LoadedEnv): AttemptFile['pausePolicy'] {
@@ -44,5 +46,21 @@ export function newAttemptFile(id: string, env: LoadedEnv, clock: AttemptClock, 
     file.baseline = { start: spec.score.start, reference: spec.score.reference, source: 'fixed' };
   }
   if (preflight) file.preflight = preflight;
+  return file;
+}
+
+/** What the start's options add to a new attempt: secret names, the agent, the ticket (id, time limit), a shorter limit. */
+export function withStartFacts(
+  file: AttemptFile,
+  f: { secretNames: string[]; agent?: AgentInfo; ticket?: { id: string; timeLimitMs?: number | undefined }; timeLimitMinutes?: number },
+): AttemptFile {
+  if (f.secretNames.length) file.secretNames = f.secretNames;
+  if (f.agent) file.agent = f.agent;
+  if (f.ticket) {
+    file.practice = false;
+    file.ticketId = f.ticket.id;
+    if (f.ticket.timeLimitMs !== undefined) file.timeLimitMs = f.ticket.timeLimitMs;
+  }
+  if (f.timeLimitMinutes !== undefined) shortenTimeLimit(file, f.timeLimitMinutes);
   return file;
 }
