@@ -1,7 +1,7 @@
 """Builds the mini variant's shipped files, deterministically (seeded; one thread): run once by the environment's
 author, its outputs are part of the environment.
 
-    python scorer/build_mini.py
+    PYTHONPATH=../../resources/python python3 scorer/build_mini.py
 
 Trains the clean tiny model on text from source.py, permutes its embedding rows with a fixed seed, and writes
 starter_mini/damaged_model.pt, starter_mini/train_tokens.npy and scorer/mini_meta.json (losses for the docs).

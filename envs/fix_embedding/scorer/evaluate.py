@@ -1,6 +1,5 @@
 """Loads a submitted state dict safely and measures its loss with the scorer's own model code."""
 import contextlib
-import math
 import os
 import sys
 
@@ -85,8 +84,3 @@ def model_loss(state: dict, c: gpt.GPTConfig, chunks, device: str) -> float:
         total += float(loss) * y.numel()
         count += y.numel()
     return total / count
-
-
-def raw_score(loss: float, floor: float) -> float:
-    """ln(loss − floor); a loss at or below the floor (impossible for a real model) is reported as invalid upstream."""
-    return math.log(loss - floor)

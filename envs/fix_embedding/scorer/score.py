@@ -9,7 +9,6 @@ it wrote against the mini's held-out text; raw score ln(loss − floor), floor =
 """
 import argparse
 import json
-import math
 import os
 import sys
 
@@ -19,7 +18,7 @@ sys.path.insert(0, HERE)
 
 import evaluate  # noqa: E402
 import source  # noqa: E402
-from redesk_envkit import emit, invalid, run_problem, run_solution  # noqa: E402
+from redesk_envkit import emit_loss_above_floor, invalid, run_problem, run_solution  # noqa: E402
 
 ENV_DIR = os.path.dirname(HERE)
 FIX_TIMEOUT_S = 300
@@ -67,10 +66,7 @@ def finish(path, damaged, frozen, measure, floor, details):
         return invalid("invalid: %s" % e, "WRONG_OUTPUT", details)
     loss = measure(state)
     details.update({"loss": loss, "floor": floor})
-    if not math.isfinite(loss) or loss - floor <= 1e-9:
-        return invalid("invalid: loss %.6f is not above the floor %.4f" % (loss, floor), "WRONG_OUTPUT", details)
-    raw = evaluate.raw_score(loss, floor)
-    emit(raw, "valid: held-out loss %.4f; score ln(loss − %.4f) = %.4f" % (loss, floor, raw), details)
+    emit_loss_above_floor(loss, floor, "held-out loss", details)
 
 
 def main(argv=None):

@@ -12,7 +12,6 @@ line on the private channel: {"ok", "loss", "aten": [...], "functions": [...]} o
 import json
 import os
 import sys
-import traceback
 
 import numpy as np
 import torch
@@ -20,7 +19,8 @@ import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from redesk_envkit import child_channel, load_module_from
+from redesk_envkit import child_channel, last_line, load_module_from
+from redesk_envkit import traceback_tail as tb
 
 # Bound before the solution's code runs, so nothing it does can change how the loss is computed.
 cross_entropy = F.cross_entropy
@@ -90,15 +90,6 @@ def main() -> None:
         return reply({"ok": False, "error": last_line(e), "traceback": tb(e), "aten": sorted(aten),
                       "functions": sorted(functions)})
     reply({"ok": True, "loss": loss, "aten": sorted(aten), "functions": sorted(functions)})
-
-
-def last_line(e: BaseException) -> str:
-    lines = traceback.format_exception_only(type(e), e)
-    return lines[-1].strip() if lines else type(e).__name__
-
-
-def tb(e: BaseException) -> str:
-    return "".join(traceback.format_exception(type(e), e, e.__traceback__))[-4000:]
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ for mini (computed exactly from the text source).
 """
 import argparse
 import json
-import math
 import os
 import shutil
 import sys
@@ -25,7 +24,7 @@ import numpy as np  # noqa: E402
 
 import rules  # noqa: E402
 import source  # noqa: E402
-from redesk_envkit import child_result, emit, invalid, run_problem, run_solution  # noqa: E402
+from redesk_envkit import child_result, emit_loss_above_floor, invalid, run_problem, run_solution  # noqa: E402
 
 ENV_DIR = os.path.dirname(HERE)
 HARNESS = os.path.join(HERE, "harness.py")
@@ -111,10 +110,7 @@ def score(variant, workspace, cache, device, sequences):
         return invalid("evaluating the model failed: %s" % result.get("error"), "SOLUTION_FAILED", details)
     loss = float(result["loss"])
     details.update({"loss": loss, "floor": floor, "operators": len(result.get("aten", []))})
-    if not math.isfinite(loss) or loss - floor <= 1e-9:
-        return invalid("invalid: loss %r is not above the floor %.4f" % (loss, floor), "WRONG_OUTPUT", details)
-    raw = math.log(loss - floor)
-    emit(raw, "valid: masked-token loss %.4f; score ln(loss − %.4f) = %.4f" % (loss, floor, raw), details)
+    emit_loss_above_floor(loss, floor, "masked-token loss", details)
 
 
 def main(argv=None):

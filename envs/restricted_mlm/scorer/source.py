@@ -5,6 +5,8 @@ with masked positions unobserved): no model can do better on average, so the raw
 models by how far they are from the best possible.
 """
 import numpy as np
+from redesk_envkit import markov
+from redesk_envkit.markov import stationary
 
 TEXT_VOCAB = 64
 MASK_ID = TEXT_VOCAB  # the model's vocabulary is the 64 text tokens plus [MASK]
@@ -16,32 +18,12 @@ SEED = 1618
 
 
 def transitions() -> np.ndarray:
-    rng = np.random.default_rng(SEED)
-    p = np.zeros((TEXT_VOCAB, TEXT_VOCAB))
-    for a in range(TEXT_VOCAB):
-        nxt = rng.choice(TEXT_VOCAB, size=SUCCESSORS, replace=False)
-        p[a, nxt] = rng.dirichlet(np.full(SUCCESSORS, 0.7))
-    return p
-
-
-def stationary(p: np.ndarray) -> np.ndarray:
-    pi = np.full(len(p), 1.0 / len(p))
-    for _ in range(5000):
-        pi = pi @ p
-    return pi / pi.sum()
+    return markov.transitions(SEED, TEXT_VOCAB, SUCCESSORS)
 
 
 def sample(n_tokens: int, seed: int) -> np.ndarray:
     """n_tokens of text (uint8), starting from the stationary distribution."""
-    p = transitions()
-    cdf = np.cumsum(p, axis=1)
-    rng = np.random.default_rng([SEED, seed])
-    u = rng.random(n_tokens)
-    out = np.empty(n_tokens, dtype=np.uint8)
-    out[0] = rng.choice(TEXT_VOCAB, p=stationary(p))
-    for i in range(1, n_tokens):
-        out[i] = min(int(np.searchsorted(cdf[out[i - 1]], u[i], side="right")), TEXT_VOCAB - 1)
-    return out
+    return markov.sample(transitions(), n_tokens, [SEED, seed])
 
 
 def masked_set(n_sequences: int, seed: int):

@@ -9,13 +9,13 @@ with its own answers; nothing here is trusted beyond the timings.
 import json
 import os
 import sys
-import traceback
 from time import perf_counter  # bound before the solution is imported
 
 import numpy as np
 import torch
 
-from redesk_envkit import child_channel, load_module_from
+from redesk_envkit import child_channel, last_line, load_module_from
+from redesk_envkit import traceback_tail as tb
 
 
 def main() -> None:
@@ -85,15 +85,6 @@ def main() -> None:
     except BaseException as e:  # noqa: BLE001
         return reply({"ok": False, "error": "prefix_sum raised " + last_line(e), "traceback": tb(e)})
     reply({"ok": True, "times_ms": times})
-
-
-def last_line(e: BaseException) -> str:
-    lines = traceback.format_exception_only(type(e), e)
-    return lines[-1].strip() if lines else type(e).__name__
-
-
-def tb(e: BaseException) -> str:
-    return "".join(traceback.format_exception(type(e), e, e.__traceback__))[-4000:]
 
 
 if __name__ == "__main__":

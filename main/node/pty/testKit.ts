@@ -2,10 +2,8 @@
  * Test-only helpers for the pty tests: build the host entry as the app's build does, and read what a user would see
  * on screen through a headless xterm that acknowledges output as the renderer does.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { buildTestEntry } from '../testEntry';
 import xtermHeadless from '@xterm/headless';
 import type { PtyService } from '../contracts';
 
@@ -15,23 +13,8 @@ const { Terminal } = xtermHeadless;
  * Builds ptyHostMain.ts into node_modules/.cache so that node resolves the external node-pty from the repo's
  * node_modules, exactly as dist/node/ptyHost.js does. Returns the entry path and a cleanup.
  */
-export async function buildTestHost(): Promise<{ entry: string; cleanup: () => void }> {
-  const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-  const cacheDir = join(root, 'node_modules/.cache/redesk-test');
-  mkdirSync(cacheDir, { recursive: true });
-  const dir = mkdtempSync(join(cacheDir, 'ptyhost-'));
-  const entry = join(dir, 'ptyHost.mjs');
-  await build({
-    entryPoints: [join(root, 'main/node/pty/ptyHostMain.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    outfile: entry,
-    logLevel: 'warning',
-  });
-  return { entry, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+export function buildTestHost(): Promise<{ entry: string; cleanup: () => void }> {
+  return buildTestEntry('main/node/pty/ptyHostMain.ts', 'ptyHost');
 }
 
 /** Polls until check() returns a value other than undefined; throws describe() after timeoutMs. */

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 
 __all__ = [
     "emit", "invalid", "run_solution", "SolutionRun", "median_time", "calibrated_baseline", "load_module_from",
@@ -243,3 +244,22 @@ def run_problem(run, what="the solution"):
         tail = run.stderr_tail(3)
         return "%s exited with code %s%s" % (what, run.returncode, ": " + tail if tail else ""), "SOLUTION_FAILED"
     return None
+
+
+def last_line(e: BaseException) -> str:
+    """The exception's last line ("ValueError: ..."), for a score message."""
+    lines = traceback.format_exception_only(type(e), e)
+    return lines[-1].strip() if lines else type(e).__name__
+
+
+def traceback_tail(e: BaseException, limit: int = 4000) -> str:
+    """The end of the exception's traceback, for details."""
+    return "".join(traceback.format_exception(type(e), e, e.__traceback__))[-limit:]
+
+
+def emit_loss_above_floor(loss, floor, label, details=None):
+    """The RE-Bench loss score ln(loss − floor): emitted, or invalid (WRONG_OUTPUT) when loss is not above floor."""
+    if not math.isfinite(loss) or loss - floor <= 1e-9:
+        return invalid("invalid: loss %r is not above the floor %.4f" % (loss, floor), "WRONG_OUTPUT", details)
+    raw = math.log(loss - floor)
+    return emit(raw, "valid: %s %.4f; score ln(loss − %.4f) = %.4f" % (label, loss, floor, raw), details)

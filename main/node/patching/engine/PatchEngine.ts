@@ -74,8 +74,13 @@ export class PatchEngine {
     return preparePairs(this.tokenizer, this.model.spec.context, req);
   }
 
-  private exec(ctl: RunControl, pos: number): JobExec {
-    return new JobExec(this.runner, ctl, { heads: this.dims.heads, dModel: this.dims.dModel, pos }, this.limits);
+  /**
+   * `lastOnly`: the run needs only the last position's logits (sweeps, path sets), so the last layer computes only
+   * the last position where the model's attention parts allow it; attention patterns and the naive baseline need all.
+   */
+  private exec(ctl: RunControl, pos: number, lastOnly: boolean): JobExec {
+    const tailLayer = lastOnly && this.model.queryTail ? this.dims.layers - 1 : undefined;
+    return new JobExec(this.runner, ctl, { heads: this.dims.heads, dModel: this.dims.dModel, pos, tailLayer }, this.limits);
   }
 
   /** Clean rows first, then corrupt rows, in one batched forward pass. */
@@ -95,7 +100,7 @@ export class PatchEngine {
     const groups = byLength(prepared);
     ctl.total = groups.reduce((n, g) => n + forwardRows(this.dims, 2 * g.length) + sweepRows(this.dims, g.length, g[0]!.clean.length, this.limits), 0);
     for (const group of groups) {
-      const exec = this.exec(ctl, group[0]!.clean.length);
+      const exec = this.exec(ctl, group[0]!.clean.length, true);
       // The clean and corrupt forward pass runs inside the sweep's own part calls (one call per part, not two).
       const fwd = await ForwardRun.start(exec, this.dims, [...group.map((p) => p.clean), ...group.map((p) => p.corrupt)], false);
       const n = group.length;
@@ -138,7 +143,7 @@ export class PatchEngine {
     const groups = byLength(prepared);
     ctl.total = groups.reduce((n, g) => n + forwardRows(this.dims, 2 * g.length) + pathRows(this.dims, plan, g.length), 0);
     for (const group of groups) {
-      const exec = this.exec(ctl, group[0]!.clean.length);
+      const exec = this.exec(ctl, group[0]!.clean.length, true);
       const cache = await this.cache(exec, group);
       const targets = this.targets(cache, group, req.metric);
       const n = group.length;
@@ -190,7 +195,7 @@ export class PatchEngine {
       throw new RedeskError('PATCH_PROMPT_TOO_LONG', `the prompt is ${tok.ids.length} tokens; the model's context is ${ctx}`, { hint: `Shorten the prompt to at most ${ctx} tokens.` });
     }
     const T = tok.ids.length;
-    const cache = await forwardCached(this.exec(new RunControl(), T), this.dims, [tok.ids]);
+    const cache = await forwardCached(this.exec(new RunControl(), T, false), this.dims, [tok.ids]);
     const patterns = cache.rows[0]!.patterns.map((layer) => layer.map((p) => Array.from({ length: T }, (_, q) => Array.from(p.subarray(q * T, (q + 1) * T)))));
     return { tokens: tok.tokens, patterns };
   }
@@ -198,7 +203,7 @@ export class PatchEngine {
   /** The naive sweep of one pair (one full forward pass per cell), for the benchmark and the tests. */
   async naiveSweep(req: RunRequest): Promise<(number | null)[][]> {
     const [pair] = this.prepare(req);
-    const cache = await forwardCached(this.exec(new RunControl(), pair!.clean.length), this.dims, [pair!.clean, pair!.corrupt]);
+    const cache = await forwardCached(this.exec(new RunControl(), pair!.clean.length, false), this.dims, [pair!.clean, pair!.corrupt]);
     const target: MetricTarget = { metric: req.metric, answers: pair!.answers, reference: cache.rows[0]!.logits };
     return naiveSweep(this.runner, this.dims, cache, pair!.clean, target);
   }

@@ -92,14 +92,15 @@ export class WorkerExecutor implements PartExecutor {
     if (!this.worker) this.worker = this.start();
     const w = this.worker;
     const id = this.nextId++;
-    // The caller's arrays are copied so that transferring them leaves the caller's caches intact.
+    // Arrays not given up are copied, so that transferring them leaves the caller's caches intact; one array fed
+    // twice is sent once.
     const owned: Record<string, FeedTensor> = {};
-    for (const [k, t] of Object.entries(feeds)) owned[k] = { ...t, data: t.data.slice() } as FeedTensor;
+    for (const [k, t] of Object.entries(feeds)) owned[k] = t.given ? t : ({ ...t, data: t.data.slice() } as FeedTensor);
     const msg: WorkerRequest = { id, part, feeds: owned, fetches };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.armIdle();
-      w.postMessage(msg, Object.values(owned).map((t) => t.data.buffer as ArrayBuffer));
+      w.postMessage(msg, [...new Set(Object.values(owned).map((t) => t.data.buffer as ArrayBuffer))]);
     });
   }
 

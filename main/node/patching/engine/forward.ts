@@ -4,8 +4,12 @@
  */
 import type { GraphNode } from './graph';
 import type { HeadJob, JobExec, RowJob } from './jobs';
-import { add, lastPos } from './tensors';
+import { add, lastPos, tail } from './tensors';
 
+/**
+ * One input row's run. Layer l's outputs (heads, patterns' queries, mlp, residMid) cover the last
+ * exec.positionsAt(l) positions: all of them, except in the last layer of a run that computes only the last one.
+ */
 export interface RowCache {
   /** [pos, d] */
   embed: Float32Array;
@@ -65,9 +69,10 @@ export class ForwardRun {
       r.heads[l] = new Array<Float32Array>(this.m.heads);
       r.patterns[l] = new Array<Float32Array>(this.m.heads);
       const x = r.residPre[l]!;
+      const q = tail(x, this.exec.positionsAt(l), this.m.dModel);
       return Array.from({ length: this.m.heads }, (_, h) => ({
         head: h,
-        q: x,
+        q,
         k: x,
         v: x,
         done: (out: Float32Array, pattern: Float32Array) => {
@@ -82,8 +87,9 @@ export class ForwardRun {
   finishAttn(l: number): void {
     const d = this.m.dModel;
     const bias = this.exec.bias[l]!;
+    const n = this.exec.positionsAt(l);
     for (const r of this.rows) {
-      const mid = r.residPre[l]!.slice();
+      const mid = tail(r.residPre[l]!, n, d).slice();
       for (const h of r.heads[l]!) for (let i = 0; i < mid.length; i++) mid[i] = mid[i]! + h[i]!;
       for (let i = 0; i < mid.length; i++) mid[i] = mid[i]! + bias[i % d]!;
       r.residMid[l] = mid;

@@ -14,7 +14,7 @@ import type { HeadJob, RowJob } from './jobs';
 import { JobExec } from './jobs';
 import type { MetricTarget } from './metrics';
 import { metricValue } from './metrics';
-import { addDiff, lastPos } from './tensors';
+import { addDiff, lastPos, tail } from './tensors';
 
 export interface PathPair {
   treated: RowCache;
@@ -59,17 +59,21 @@ export function planPaths(m: ModelDims, paths: string[][]): PathPlan {
   return { entries, feeds };
 }
 
-/** The input `recv` gets along `suffix` for one pair: base + Σ (fed value − fed node's base output). */
-function input(plan: PathPlan, pair: number, p: PathPair, recv: string, suffix: string, base: Float32Array): Float32Array | null {
+/**
+ * The input `recv` gets along `suffix` for one pair, over the last n positions of `base`: base + Σ (fed value − fed
+ * node's base output); null when nothing is fed (the input is the base one).
+ */
+function input(plan: PathPlan, pair: number, p: PathPair, recv: string, suffix: string, base: Float32Array, n: number, d: number): Float32Array | null {
   const from = plan.feeds.get(`${recv}|${suffix}`);
   if (!from) return null;
-  const x = base.slice();
+  const last = (x: Float32Array): Float32Array => tail(x, n, d);
+  const x = last(base).slice();
   const along = suffix ? `${recv}>${suffix}` : recv;
   for (const u of from) {
-    if (u === 'embed') addDiff(x, p.treated.embed, p.base.embed);
+    if (u === 'embed') addDiff(x, last(p.treated.embed), last(p.base.embed));
     else {
       const e = plan.entries.get(`${u}|${along}`)!;
-      addDiff(x, e.values[pair]!, nodeOut(p.base, e.node));
+      addDiff(x, last(e.values[pair]!), last(nodeOut(p.base, e.node)));
     }
   }
   return x;
@@ -87,31 +91,37 @@ export function pathRows(m: ModelDims, plan: PathPlan, pairs: number): number {
   return rows;
 }
 
-/** The metric of the patched run for each pair. Every pair's runs share one sequence length. */
+/**
+ * The metric of the patched run for each pair. Every pair's runs share one sequence length. Values in layer l cover
+ * its last exec.positionsAt(l) positions (only the last one in the last layer: the metric reads only that).
+ */
 export async function patchPaths(exec: JobExec, m: ModelDims, pairs: PathPair[], plan: PathPlan): Promise<number[]> {
+  const d = m.dModel;
+  const T = exec.dims.pos;
   const list = [...plan.entries.values()];
   for (const e of list) e.values = [];
   for (let l = 0; l < m.layers; l++) {
+    const n = exec.positionsAt(l);
     const jobs: HeadJob[] = [];
     for (const e of list) {
-      const n = e.node;
-      if (n.kind !== 'head' || n.layer !== l) continue;
-      const name = nodeName(n);
+      const node = e.node;
+      if (node.kind !== 'head' || node.layer !== l) continue;
+      const name = nodeName(node);
       pairs.forEach((p, i) => {
         const base = p.base.residPre[l]!;
-        const [q, k, v] = (['q', 'k', 'v'] as const).map((c) => input(plan, i, p, `${name}.${c}`, e.suffix, base) ?? base);
-        jobs.push({ head: n.head, q: q!, k: k!, v: v!, done: (out) => (e.values[i] = out) });
+        const at = (c: string, len: number): Float32Array => input(plan, i, p, `${name}.${c}`, e.suffix, base, len, d) ?? tail(base, len, d);
+        jobs.push({ head: node.head, q: at('q', n), k: at('k', T), v: at('v', T), done: (out) => (e.values[i] = out) });
       });
     }
     await exec.heads(l, jobs);
     if (!m.mlp) continue;
     const mlpJobs: RowJob[] = [];
     for (const e of list) {
-      const n = e.node;
-      if (n.kind !== 'mlp' || n.layer !== l) continue;
+      const node = e.node;
+      if (node.kind !== 'mlp' || node.layer !== l) continue;
       pairs.forEach((p, i) => {
         const base = p.base.residMid[l]!;
-        const x = input(plan, i, p, nodeName(n), e.suffix, base) ?? base;
+        const x = input(plan, i, p, nodeName(node), e.suffix, base, n, d) ?? tail(base, n, d);
         mlpJobs.push({ x, done: (out) => (e.values[i] = out.slice()) });
       });
     }
@@ -120,8 +130,8 @@ export async function patchPaths(exec: JobExec, m: ModelDims, pairs: PathPair[],
   const out: number[] = new Array<number>(pairs.length).fill(NaN);
   await exec.unembed(
     pairs.map((p, i) => {
-      const x = input(plan, i, p, 'logits', '', p.base.residFinal) ?? p.base.residFinal;
-      return { x: lastPos(x, m.dModel).slice(), done: (logits) => (out[i] = metricValue(p.target, logits)) };
+      const x = input(plan, i, p, 'logits', '', p.base.residFinal, 1, d) ?? lastPos(p.base.residFinal, d);
+      return { x, done: (logits) => (out[i] = metricValue(p.target, logits)) };
     }),
   );
   return out;

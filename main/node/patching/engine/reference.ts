@@ -33,7 +33,8 @@ export async function patchedForward(runner: ModelRunner, m: ModelDims, tokens: 
       for (let h = 0; h < H; h++) putHead(stack, 0, extra(`L${l}H${h}.${c}`, resid), h, H, d);
       return stack;
     });
-    const out = await runner.attn(l, 1, T, qkv[0]!, qkv[1]!, qkv[2]!);
+    // Fresh stacks, no patterns: the same call overheads as the batched sweep's.
+    const out = await runner.attn(l, 1, T, qkv[0]!, qkv[1]!, qkv[2]!, { patterns: false, give: true });
     const mid = resid.slice();
     for (let h = 0; h < H; h++) addTo(mid, takeHead(out.headOut, 0, T, h, H, d));
     for (let i = 0; i < mid.length; i++) mid[i] = mid[i]! + out.bias[i % d]!;

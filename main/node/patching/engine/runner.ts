@@ -10,6 +10,16 @@ export interface FeedTensor {
   type: 'float32' | 'int64';
   dims: number[];
   data: Float32Array | BigInt64Array;
+  /** The caller gives the array (the whole of its buffer) up: an executor in another thread may take it instead of a copy. */
+  given?: boolean;
+}
+
+/** Options of an attention call. */
+export interface AttnCall {
+  /** Fetch the patterns (default true); without, `pattern` comes back empty. */
+  patterns?: boolean;
+  /** q, k and v are the caller's to give up (see FeedTensor.given): nothing reads them after the call. */
+  give?: boolean;
 }
 
 export interface OutTensor {
@@ -48,9 +58,9 @@ export function providerFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderN
 }
 
 export interface AttnOutput {
-  /** [batch, pos, heads, dModel] */
+  /** [batch, qpos, heads, dModel] */
   headOut: Float32Array;
-  /** [batch, heads, pos, pos] */
+  /** [batch, heads, qpos, pos] */
   pattern: Float32Array;
   /** [dModel] */
   bias: Float32Array;
@@ -80,27 +90,32 @@ export class ModelRunner {
   async embed(tokens: number[][]): Promise<Float32Array> {
     const pos = tokens[0]?.length ?? 0;
     const data = BigInt64Array.from(tokens.flat(), (t) => BigInt(t));
-    const out = await this.run('embed', { tokens: { type: 'int64', dims: [tokens.length, pos], data } });
+    const out = await this.run('embed', { tokens: { type: 'int64', dims: [tokens.length, pos], data, given: true } });
     return out.resid!.data;
   }
 
-  /** q, k, v: [batch, pos, heads, dModel]. Without `patterns`, `pattern` comes back empty. */
-  async attn(layer: number, batch: number, pos: number, q: Float32Array, k: Float32Array, v: Float32Array, patterns = true): Promise<AttnOutput> {
-    const dims = [batch, pos, this.shape.heads, this.shape.dModel];
-    const f = (data: Float32Array): FeedTensor => ({ type: 'float32', dims, data });
+  /**
+   * k, v: [batch, pos, heads, dModel]; q: [batch, qpos, heads, dModel], the queries of the last qpos positions (its
+   * length says which; qpos < pos only on parts with `queryTail`).
+   */
+  async attn(layer: number, batch: number, pos: number, q: Float32Array, k: Float32Array, v: Float32Array, opts: AttnCall = {}): Promise<AttnOutput> {
+    const { heads: H, dModel: d } = this.shape;
+    const { patterns = true, give = false } = opts;
+    const f = (data: Float32Array, len: number): FeedTensor => ({ type: 'float32', dims: [batch, len, H, d], data, given: give });
     const fetches = patterns ? undefined : ['head_out', 'bias'];
-    const out = await this.run(`attn${layer}`, { q_in: f(q), k_in: f(k), v_in: f(v) }, fetches);
+    const out = await this.run(`attn${layer}`, { q_in: f(q, q.length / (batch * H * d)), k_in: f(k, pos), v_in: f(v, pos) }, fetches);
     return { headOut: out.head_out!.data, pattern: out.pattern?.data ?? new Float32Array(0), bias: out.bias!.data };
   }
 
-  async mlp(layer: number, batch: number, pos: number, x: Float32Array): Promise<Float32Array> {
-    const out = await this.run(`mlp${layer}`, { x: { type: 'float32', dims: [batch, pos, this.shape.dModel], data: x } });
+  /** `give`: x is the caller's to give up (see FeedTensor.given). */
+  async mlp(layer: number, batch: number, pos: number, x: Float32Array, give = false): Promise<Float32Array> {
+    const out = await this.run(`mlp${layer}`, { x: { type: 'float32', dims: [batch, pos, this.shape.dModel], data: x, given: give } });
     return out.out!.data;
   }
 
-  /** x: [batch, pos, dModel] → logits [batch, pos, vocab]. */
-  async unembed(batch: number, pos: number, x: Float32Array): Promise<Float32Array> {
-    const out = await this.run('unembed', { resid: { type: 'float32', dims: [batch, pos, this.shape.dModel], data: x } });
+  /** x: [batch, pos, dModel] → logits [batch, pos, vocab]. `give` as for mlp. */
+  async unembed(batch: number, pos: number, x: Float32Array, give = false): Promise<Float32Array> {
+    const out = await this.run('unembed', { resid: { type: 'float32', dims: [batch, pos, this.shape.dModel], data: x, given: give } });
     return out.logits!.data;
   }
 

@@ -13,7 +13,7 @@ import { reads, receiverNode, receivers, senders } from './graph';
 import type { HeadJob, MemoryLimits, RowJob } from './jobs';
 import { JobExec } from './jobs';
 import { metricValue } from './metrics';
-import { add, addDiff, lastPos, sub } from './tensors';
+import { add, addDiff, lastPos, sub, tail } from './tensors';
 
 export interface SweepPair {
   /** The clean and corrupt runs: complete, or filled in as the ForwardRun given to sweep() goes. */
@@ -123,28 +123,37 @@ async function runBlock(
 ): Promise<void> {
   const d = m.dModel;
   for (let l = 0; l < m.layers; l++) {
+    // Layer l's outputs, and the changes carried out of it, cover its last n positions (exec.positionsAt).
+    const n = exec.positionsAt(l);
+    const last = (x: Float32Array): Float32Array => tail(x, n, d);
     const carried = cells.filter((c) => stageOf(m, c.receiver) < 2 * l);
     // The forward rows go first, so their outputs are in place before the sweep rows' callbacks read them.
     const jobs: HeadJob[] = fwd ? fwd.attnJobs(l) : [];
+    // One patched input per (pair, sender) serves every head and channel of the layer, so that rows of one input
+    // are filled by copying (see JobExec.heads).
+    const patchedInputs = new Map<string, Float32Array>();
     for (const c of cells) {
       const r = c.receiver;
       if (r.kind !== 'head' || r.layer !== l) continue;
       const clean = pairs[c.pair]!.clean;
       const base = clean.residPre[l]!;
-      const patched = add(base, deltaOf(c));
+      const key = `${c.pair}:${c.s}`;
+      let patched = patchedInputs.get(key);
+      if (!patched) patchedInputs.set(key, (patched = add(base, deltaOf(c))));
       jobs.push({
         head: r.head,
-        q: r.channel === 'q' ? patched : base,
+        q: last(r.channel === 'q' ? patched : base),
         k: r.channel === 'k' ? patched : base,
         v: r.channel === 'v' ? patched : base,
-        done: (out) => (c.D = sub(out, clean.heads[l]![r.head]!)),
+        done: (out) => (c.D = sub(out, last(clean.heads[l]![r.head]!))),
       });
     }
     const sums = carried.map((c) => {
       const clean = pairs[c.pair]!.clean;
       const x = add(clean.residPre[l]!, c.D!);
-      const acc = c.D!.slice();
-      for (let h = 0; h < m.heads; h++) jobs.push({ head: h, q: x, k: x, v: x, done: (out) => addDiff(acc, out, clean.heads[l]![h]!) });
+      const acc = last(c.D!).slice();
+      const q = last(x);
+      for (let h = 0; h < m.heads; h++) jobs.push({ head: h, q, k: x, v: x, done: (out) => addDiff(acc, out, last(clean.heads[l]![h]!)) });
       return acc;
     });
     await exec.heads(l, jobs);
@@ -155,10 +164,10 @@ async function runBlock(
     for (const c of cells) {
       const st = stageOf(m, c.receiver);
       const clean = pairs[c.pair]!.clean;
-      const mid = clean.residMid[l]!;
+      const mid = last(clean.residMid[l]!);
       // clean.mlp[l] is read in the callbacks: with a fused forward pass it is written in this same call.
-      if (st === 2 * l + 1) mlpJobs.push({ x: add(mid, deltaOf(c)), done: (out) => (c.D = sub(out, clean.mlp[l]!)) });
-      else if (st < 2 * l + 1) mlpJobs.push({ x: add(mid, c.D!), done: (out) => addDiff(c.D!, out, clean.mlp[l]!) });
+      if (st === 2 * l + 1) mlpJobs.push({ x: add(mid, last(deltaOf(c))), done: (out) => (c.D = sub(out, last(clean.mlp[l]!))) });
+      else if (st < 2 * l + 1) mlpJobs.push({ x: add(mid, c.D!), done: (out) => addDiff(c.D!, out, last(clean.mlp[l]!)) });
     }
     await exec.mlp(l, mlpJobs);
   }

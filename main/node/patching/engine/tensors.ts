@@ -44,9 +44,15 @@ export function takeHead(src: Float32Array, at: number, pos: number, h: number, 
   return out;
 }
 
+/** The last n positions of a [pos, d] row, as a view (the row itself when it has n positions). */
+export function tail(x: Float32Array, n: number, d: number): Float32Array {
+  if (x.length < n * d) throw new Error(`a row of ${x.length / d} positions has no last ${n}`);
+  return x.length === n * d ? x : x.subarray(x.length - n * d);
+}
+
 /** The last position of a [pos, d] row. */
 export function lastPos(x: Float32Array, d: number): Float32Array {
-  return x.subarray(x.length - d);
+  return tail(x, 1, d);
 }
 
 /** Rows of `size` floats each, as views into one array. */

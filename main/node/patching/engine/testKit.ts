@@ -1,8 +1,8 @@
 /** Test-only helpers for the patching engine: the worker built as the app's build does, and the shipped models. */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { buildTestEntry } from '../../testEntry';
 import { writeModelFolder } from '../import/importModel';
 import type { BlockWeights, LayerNormWeights, ModelConfig, ModelWeights, Tensor } from '../model/weights';
 import { tensor } from '../model/weights';
@@ -13,22 +13,8 @@ export const HANDBUILT = join(repoRoot, 'resources/models/induction_handbuilt');
 export const TRAINED = join(repoRoot, 'resources/models/attn_only_2l');
 
 /** Builds patchWorkerMain.ts into node_modules/.cache so that onnxruntime-node resolves as from dist/node. */
-export async function buildTestWorker(): Promise<{ entry: string; cleanup: () => void }> {
-  const cacheDir = join(repoRoot, 'node_modules/.cache/redesk-test');
-  mkdirSync(cacheDir, { recursive: true });
-  const dir = mkdtempSync(join(cacheDir, 'patchworker-'));
-  const entry = join(dir, 'patchWorker.mjs');
-  await build({
-    entryPoints: [join(repoRoot, 'main/node/patching/engine/patchWorkerMain.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    outfile: entry,
-    logLevel: 'warning',
-  });
-  return { entry, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+export function buildTestWorker(): Promise<{ entry: string; cleanup: () => void }> {
+  return buildTestEntry('main/node/patching/engine/patchWorkerMain.ts', 'patchWorker');
 }
 
 /**

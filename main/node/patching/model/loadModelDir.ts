@@ -2,12 +2,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RedeskError } from '../../../common/errors';
 import { ModelSpecSchema, describeModelSpecIssue, type ModelSpec } from '../../../common/patching/modelSchema';
+import { QUERY_DIM } from '../onnx/buildParts';
 import { decodeOnnxModel, type ElemType, type OnnxModel, type OnnxValueInfo } from '../onnx/onnxModel';
 import type { LoadedModel } from './types';
 
 /**
  * Reads and validates a model folder: model.json against its schema, then every ONNX part: present, parseable,
- * with the model format's input and output names, element types and fixed dims (dModel, heads, vocab).
+ * with the model format's input and output names, element types and fixed dims (dModel, heads, vocab). Attention
+ * parts written before q_in had its own length (`queryTail` false) load too and run with full-length queries.
  */
 
 type Dim = number | 'any';
@@ -128,7 +130,13 @@ export async function loadModelDir(dirIn: string): Promise<LoadedModel> {
       where: spec.parts.embed,
     });
   }
-  for (const [l, file] of spec.parts.attn.entries()) await checkPart(dir, file, `attn layer ${l}`, io.attn);
+  let queryTail = true;
+  for (const [l, file] of spec.parts.attn.entries()) {
+    const attn = await checkPart(dir, file, `attn layer ${l}`, io.attn);
+    const dim = (list: OnnxValueInfo[], name: string, i: number): number | string | undefined => list.find((v) => v.name === name)?.dims[i];
+    const { inputs, outputs } = attn.graph;
+    queryTail &&= dim(inputs, 'q_in', 1) === QUERY_DIM && dim(outputs, 'head_out', 1) === QUERY_DIM && dim(outputs, 'pattern', 2) === QUERY_DIM;
+  }
   for (const [l, file] of spec.parts.mlp.entries()) await checkPart(dir, file, `mlp layer ${l}`, io.mlp);
   await checkPart(dir, spec.parts.unembed, 'unembed', io.unembed);
   if (spec.tokenizer.kind === 'bpe' && !(await isFile(join(dir, spec.tokenizer.file)))) {
@@ -143,5 +151,6 @@ export async function loadModelDir(dirIn: string): Promise<LoadedModel> {
       mlp: spec.parts.mlp.map((f) => join(dir, f)),
       unembed: join(dir, spec.parts.unembed),
     },
+    queryTail,
   };
 }

@@ -8,6 +8,11 @@ export interface LoadedModel {
   dir: string;
   /** Absolute paths of the ONNX parts. */
   parts: { embed: string; attn: string[]; mlp: string[]; unembed: string };
+  /**
+   * Whether the attention parts take queries for the last positions only (q_in of its own length `qpos`, see
+   * buildAttnPart). Folders written before that have q_in as long as k_in: they still work, at full length.
+   */
+  queryTail: boolean;
 }
 
 export interface Tokenizer {

@@ -35,17 +35,25 @@ export function buildEmbedPart(w: ModelWeights): OnnxModel {
   return g.model(PRODUCER);
 }
 
+/** The name of q_in's own length (see buildAttnPart). */
+export const QUERY_DIM = 'qpos';
+
 /**
  * Heads-major layout inside: each input is transposed to [heads, batch, pos, dModel] so that every product is a
  * batched MatMul over (head, batch) with the weights broadcast per head ([heads, 1, …]); MLAS runs these as GEMMs,
  * where Einsum with a per-head weight is slower on CPU.
+ *
+ * `q_in` has its own dynamic length `qpos` ≤ pos: the queries are the last qpos positions (query i is at position
+ * pos − qpos + i, and the causal mask says so), and `head_out` and `pattern` have qpos rows. With qpos = pos it is
+ * the plain attention layer; a caller that needs only the last position's output passes qpos = 1. The loader tells
+ * such parts from older ones (whose q_in length had to be pos) by the dim's name, QUERY_DIM.
  */
 export function buildAttnPart(cfg: ModelConfig, b: BlockWeights, layer: number): OnnxModel {
   const { heads: H, dModel: d, dHead } = cfg;
   const g = new GraphBuilder(`attn${layer}`);
   const perHead = (name: string, t: Tensor, rows: number, cols: number): string => g.float(name, [H, 1, rows, cols], t.data);
   const channel = (ch: 'q' | 'k' | 'v', W: Tensor, bias: Tensor): string => {
-    let x = g.input(`${ch}_in`, 'float32', ['batch', 'pos', H, d]);
+    let x = g.input(`${ch}_in`, 'float32', ['batch', ch === 'q' ? QUERY_DIM : 'pos', H, d]);
     if (b.ln1) x = layerNorm(g, x, b.ln1, `ln1_${ch}`);
     const headsFirst = g.op('Transpose', [x], { perm: [2, 0, 1, 3] });
     const upper = ch.toUpperCase();
@@ -59,12 +67,13 @@ export function buildAttnPart(cfg: ModelConfig, b: BlockWeights, layer: number):
   // [heads, batch, query, key]
   const raw = g.op('MatMul', [q, g.op('Transpose', [k], { perm: [0, 1, 3, 2] })]);
   const scores = g.op('Mul', [raw, g.float('scale', [], [1 / Math.sqrt(dHead)])]);
-  // Causal mask built from the dynamic length: key index > query index is masked.
-  const posLen = g.op('Shape', ['q_in'], { start: { int: 1 }, end: { int: 2 } });
-  const posScalar = g.op('Squeeze', [posLen, g.int64('axes0', [1], [0])]);
-  const idx = g.op('Range', [g.int64('start', [], [0]), posScalar, g.int64('step', [], [1])]);
-  const queryIdx = g.op('Unsqueeze', [idx, g.int64('axes1', [1], [1])]);
-  const keyIdx = g.op('Unsqueeze', [idx, 'axes0']);
+  // Causal mask built from the dynamic lengths: key index > query position (pos − qpos + query index) is masked.
+  const axes0 = g.int64('axes0', [1], [0]);
+  const len = (input: string): string => g.op('Squeeze', [g.op('Shape', [input], { start: { int: 1 }, end: { int: 2 } }), axes0]);
+  const posLen = len('k_in');
+  const step = g.int64('step', [], [1]);
+  const queryIdx = g.op('Unsqueeze', [g.op('Range', [g.op('Sub', [posLen, len('q_in')]), posLen, step]), g.int64('axes1', [1], [1])]);
+  const keyIdx = g.op('Unsqueeze', [g.op('Range', [g.int64('start', [], [0]), posLen, step]), axes0]);
   const future = g.op('Greater', [keyIdx, queryIdx]);
   const masked = g.op('Where', [future, g.float('masked', [], [MASKED_SCORE]), scores]);
   const attn = g.op('Softmax', [masked], { axis: { int: -1 } });
@@ -73,8 +82,8 @@ export function buildAttnPart(cfg: ModelConfig, b: BlockWeights, layer: number):
   const out = g.op('MatMul', [z, perHead('W_O', b.W_O, dHead, d)]);
   g.op('Transpose', [out], { perm: [1, 2, 0, 3] }, 'head_out');
   g.op('Identity', [weight(g, 'b_O', b.b_O)], {}, 'bias');
-  g.output('head_out', 'float32', ['batch', 'pos', H, d]);
-  g.output('pattern', 'float32', ['batch', H, 'pos', 'pos']);
+  g.output('head_out', 'float32', ['batch', QUERY_DIM, H, d]);
+  g.output('pattern', 'float32', ['batch', H, QUERY_DIM, 'pos']);
   g.output('bias', 'float32', [d]);
   return g.model(PRODUCER);
 }
