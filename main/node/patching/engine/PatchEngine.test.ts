@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PatchMetric, PromptPair } from '../../../common/patching/types';
 import { loadModelDir } from '../model';
+import { QUERY_DIM } from '../onnx/buildParts';
+import { decodeOnnxModel, encodeOnnxModel } from '../onnx/onnxModel';
 import { cellPaths, receivers, senders } from './graph';
 import { RunControl } from './jobs';
 import { planPaths } from './pathPatch';
@@ -176,6 +178,29 @@ describe.each([
     const [x, y] = [await small.explain({ ...req, paths }), await engine.explain({ ...req, paths })];
     expect(Math.abs(x.proportionExplained - y.proportionExplained)).toBeLessThan(TOL);
     await small.close();
+  });
+
+  it('a folder from before q_in had its own length runs at full length, to the same numbers', async () => {
+    // Such parts name q_in's length "pos" (it had to equal k_in's); the loader then never shortens the queries.
+    const old = `${dir}-old`;
+    cpSync(dir, old, { recursive: true });
+    for (const file of engine.model.spec.parts.attn) {
+      const m = decodeOnnxModel(new Uint8Array(readFileSync(join(old, file))));
+      for (const v of [...m.graph.inputs, ...m.graph.outputs]) v.dims = v.dims.map((x) => (x === QUERY_DIM ? 'pos' : x));
+      writeFileSync(join(old, file), encodeOnnxModel(m));
+    }
+    const full = new PatchEngine(await loadModelDir(old), { inThread: true });
+    try {
+      expect([engine.model.queryTail, full.model.queryTail]).toEqual([true, false]);
+      const req = { pairs, metric: 'kl' as PatchMetric };
+      expectGridsClose((await full.sweep(req)).cells, (await engine.sweep(req)).cells);
+      const paths = [['embed', 'L0H1', 'L1H2.q', 'logits'], ['embed', 'L1H0', 'logits']];
+      const [x, y] = [await full.explain({ ...req, paths }), await engine.explain({ ...req, paths })];
+      expect(Math.abs(x.proportionExplained - y.proportionExplained)).toBeLessThan(TOL);
+    } finally {
+      await full.close();
+      rmSync(old, { recursive: true, force: true });
+    }
   });
 
   it('explicit path sets = recomputation from scratch, and batched over pairs = one pair at a time', async () => {

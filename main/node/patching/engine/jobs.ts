@@ -143,7 +143,7 @@ export class JobExec {
       this.ctl.check();
       const b = Math.min(per, rows - r0);
       const q = new StackWriter(b, Q, H, d);
-      const k = new StackWriter(b, T, H, d);
+      const k = new StackWriter(b, T, H, d, Q === T ? q : undefined);
       const v = new StackWriter(b, T, H, d, k);
       for (let i = 0; i < b; i++) {
         const row = queues.map((queue) => queue[r0 + i]);

@@ -35,6 +35,8 @@ describe('loadModelDir', () => {
     expect(m.spec).toMatchObject({ layers: 2, heads: 2, dModel: 80, context: 32, vocabSize: 16, mlp: false });
     expect(m.parts.attn).toEqual([join(shipped, 'attn0.onnx'), join(shipped, 'attn1.onnx')]);
     expect(m.parts.unembed).toBe(join(shipped, 'unembed.onnx'));
+    // Written by the current builder: its attention parts take queries for the last positions only.
+    expect(m.queryTail).toBe(true);
   });
 
   it('MODEL_NOT_FOUND for a folder without model.json', async () => {
