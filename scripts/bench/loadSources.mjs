@@ -12,15 +12,17 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
  */
 export async function loadSources(name, exportsSource, { rebuild = true } = {}) {
   const outfile = join(root, 'node_modules', '.cache', 'redesk-bench', `${name}.mjs`);
-  if (rebuild) await build({
-    stdin: { contents: exportsSource, resolveDir: root, loader: 'ts' },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  if (rebuild) await bundle({ stdin: { contents: exportsSource, resolveDir: root, loader: 'ts' } }, outfile);
   return import(pathToFileURL(outfile).href);
+}
+
+/** Bundles a process or worker entry (a path relative to the repository root) and returns the bundle's path. */
+export async function bundleEntry(name, entryRel) {
+  const outfile = join(root, 'node_modules', '.cache', 'redesk-bench', `${name}.mjs`);
+  await bundle({ entryPoints: [join(root, entryRel)] }, outfile);
+  return outfile;
+}
+
+function bundle(input, outfile) {
+  return build({ ...input, outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
 }

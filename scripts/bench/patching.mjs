@@ -3,10 +3,9 @@
 // at 64 positions, timed through the patching worker as the app runs it, and as a ratio to the naive method (one
 // full forward pass per sender-receiver pair, batch 1) measured in the same run.
 //   node scripts/bench/patching.mjs [--model resources/models/attn_only_2l] [--positions 64] [--runs 5] [--threads 2]
-import { build } from 'esbuild';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSources, root } from './loadSources.mjs';
+import { bundleEntry, loadSources, root } from './loadSources.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,17 +21,7 @@ const lib = await loadSources(
    export { seededRandom } from './main/node/patching/engine/induction';
    export { loadModelDir } from './main/node/patching/model';`,
 );
-const workerEntry = join(root, 'node_modules/.cache/redesk-bench/patchWorker.mjs');
-await build({
-  entryPoints: [join(root, 'main/node/patching/engine/patchWorkerMain.ts')],
-  outfile: workerEntry,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
+const workerEntry = await bundleEntry('patchWorker', 'main/node/patching/engine/patchWorkerMain.ts');
 const print = (name, value, unit, goal) => console.log(`${name}: ${value} ${unit}${goal ? ` (goal ${goal})` : ''}`);
 
 const model = await lib.loadModelDir(resolve(args.model));
