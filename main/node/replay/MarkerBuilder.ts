@@ -10,7 +10,7 @@ const LABEL_MAX = 200;
 
 /**
  * The timeline of an attempt, collected while its records stream past: scores, pauses, pastes, focus losses,
- * idle spans, notes, recoveries, start and submit. Spans (pause, focus loss) close at the record that ends them,
+ * idle spans, notes, recoveries, an agent's tool calls, start and submit. Spans (pause, focus loss) close at the record that ends them,
  * or at the end of the log when nothing did.
  */
 export class MarkerBuilder {
@@ -85,6 +85,14 @@ export class MarkerBuilder {
       case 'app.start':
         this.push({ t: r.t, kind: 'start', label: 'attempt started' });
         return;
+      case 'agent.call': {
+        // An agent's tool calls are its visible steps (a human's are in the terminal and editor panes).
+        const tool = typeof d.tool === 'string' ? d.tool : 'tool';
+        const args = (d.args ?? {}) as Record<string, unknown>;
+        const what = typeof args.command === 'string' ? args.command : typeof args.path === 'string' ? args.path : '';
+        this.push({ t: r.t, kind: 'agent', label: cut(`agent ${tool}${what ? `: ${what}` : ''}`) });
+        return;
+      }
       case 'app.submit':
         this.push({ t: r.t, kind: 'submit', label: cut(`submitted${typeof d.reason === 'string' && d.reason ? `: ${d.reason}` : ''}`) });
         return;

@@ -63,6 +63,7 @@ async function writeAttempt(): Promise<void> {
   log.append('app', 'app.pause', { reason: 'lunch' }, 90_000);
   log.append('app', 'app.resume', {}, 90_000);
   log.append('app', 'app.note', { text: 'tried cumsum' }, 91_000);
+  log.append('agent', 'agent.call', { callId: 'c1', tool: 'bash', args: { command: 'python bench.py' } }, 92_000);
   log.append('scorer', 'scorer.result', { id: 's2', score: null, message: 'timeout', elapsedMs: 300_000 }, 95_000);
   log.append('app', 'app.submit', {}, 99_000);
   await log.close();
@@ -88,12 +89,14 @@ describe('ReplayService', () => {
       ['idle', 26_000, 86_000],
       ['pause', 90_000, 90_000],
       ['note', 91_000, undefined],
+      ['agent', 92_000, undefined],
       ['score-failed', 95_000, undefined],
       ['submit', 99_000, undefined],
     ]);
     expect(info.markers.find((m) => m.kind === 'score')!.label).toBe('score 1.5000 (normalized 0.500)');
     expect(info.markers.find((m) => m.kind === 'focus-lost')!.label).toBe('window lost focus for 3.0s');
     expect(info.markers.find((m) => m.kind === 'note')!.label).toBe('note: tried cumsum');
+    expect(info.markers.find((m) => m.kind === 'agent')!.label).toBe('agent bash: python bench.py');
 
     const byPath = await s.openReplay(dir);
     expect(byPath.records).toBe(info.records);

@@ -52,6 +52,7 @@ export const MARKER_COLORS: Record<string, string> = {
   'focus-lost': '#e08a3c',
   idle: '#6b7384',
   note: '#5b9cf5',
+  agent: '#7c8cf8',
   recovered: '#e5534b',
   start: '#8b93a3',
   submit: '#d8dee9',
