@@ -49,7 +49,7 @@ export function assertRequirementsMet(report: PreflightReport | undefined, varia
     {
       where: blocking[0]!.check.name,
       hint: canForce
-        ? 'Supply what is missing (see "redesk preflight"), or start with --force to run anyway.'
+        ? 'Supply what is missing (the preflight lists it), or start from the command line with --force to run anyway.'
         : 'An asset differs from the sha256 the environment pins: put the right file in place or import the environment pack again.',
     },
   );

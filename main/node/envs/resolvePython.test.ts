@@ -49,6 +49,13 @@ describe('PythonResolver', () => {
     expect(calls).toEqual(['python3', 'python3']);
   });
 
+  it('when none has everything: uses the one that has the most (torch without triton beats numpy alone)', async () => {
+    const { run } = fakePythons({ python3: ['numpy'], '/usr/bin/python3': ['numpy', 'torch'] });
+    const r = new PythonResolver({ run, candidates: ['python3', '/usr/bin/python3'] });
+    const res = await r.resolve(['numpy', 'torch', 'triton']);
+    expect(res).toMatchObject({ python: '/usr/bin/python3', ok: false });
+  });
+
   it('when none has everything: falls back to the first that runs and names what each candidate lacks', async () => {
     const { run } = fakePythons({ python3: ['numpy'], '/usr/bin/python3': [] });
     const r = new PythonResolver({ run, candidates: ['/opt/none/python', 'python3', '/usr/bin/python3'] });

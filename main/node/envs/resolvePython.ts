@@ -97,7 +97,14 @@ export class PythonResolver {
         return { python, ok: true, probe, probes };
       }
     }
-    const fallback = probes.find((p) => p.version !== undefined) ?? probes[0] ?? { python: 'python3', packages: {}, problem: 'no candidates' };
+    // None has everything: the one that has the most (the first of equals) is shown and used, so the preflight lists
+    // the fewest missing packages.
+    const has = (p: PythonProbe) => (p.version === undefined ? -1 : packages.filter((name) => p.packages[name]?.ok).length);
+    const fallback = probes.reduce<PythonProbe | undefined>((best, p) => (best === undefined || has(p) > has(best) ? p : best), undefined) ?? {
+      python: 'python3',
+      packages: {},
+      problem: 'no candidates',
+    };
     return { python: fallback.python, ok: false, probe: fallback, probes };
   }
 }

@@ -14,10 +14,11 @@ export function EnvCard({ env, selected }: { env: EnvSummary; selected: boolean 
       <div className="env-title">{env.title}</div>
       <div className="env-meta">
         <span title="Time limit">{formatMinutes(env.timeLimitMinutes)} limit</span>
-        <span title="Hardware needed">{hardwareText(env.hardware)}</span>
+        <span title={`Hardware the ${env.defaultVariant} variant needs`}>{hardwareText(env.hardware)}</span>
       </div>
       <div className="env-id muted">
         {env.id} · v{env.version}
+        {env.variants.length > 1 ? ` · ${env.defaultVariant} (also ${env.variants.filter((v) => v !== env.defaultVariant).join(', ')})` : ''}
       </div>
       {env.error && (
         <div className="env-error">
