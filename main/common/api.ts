@@ -90,6 +90,18 @@ export interface StartOptions {
 export interface PtyCreateOptions {
   cols: number;
   rows: number;
+  /** Who opens it (default the expert's page); an agent's shell is not reattached to the expert's page. */
+  owner?: 'user' | 'agent';
+}
+
+/** A live terminal of an attempt and its recent output, for a page that lost it (a reload) to show it again. */
+export interface PtyAttachment {
+  ptyId: string;
+  cols: number;
+  rows: number;
+  owner: 'user' | 'agent';
+  /** The last output, up to 256 KiB, starting at a line when older output was dropped. */
+  backlog: string;
 }
 
 /**
@@ -229,6 +241,11 @@ export interface RedeskApi {
   /** The renderer acknowledges characters it has written to xterm (flow control). */
   ptyAck(ptyId: string, chars: number): Promise<void>;
   ptyKill(ptyId: string): Promise<void>;
+  /**
+   * The attempt's terminals that are still running, with their recent output, for a page that lost them (a reload).
+   * Their flow control restarts for the new page: output the old page never acknowledged no longer holds them back.
+   */
+  ptyReattach(attemptId: string): Promise<PtyAttachment[]>;
 
   /** What will be recorded for this environment (shown before Start). */
   recordingPolicy(envId: string): Promise<RecordingPolicy>;
@@ -289,6 +306,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'ptyResize',
   'ptyAck',
   'ptyKill',
+  'ptyReattach',
   'recordingPolicy',
   'recordEvents',
   'logStatus',

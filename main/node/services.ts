@@ -10,6 +10,7 @@ import type { AttemptState } from '../common/attempt';
 import type { Clock, Logger } from '../common/clock';
 import { RedeskError } from '../common/errors';
 import { appPaths, type AppPaths } from './appPaths';
+import { PtyBacklog } from './pty/PtyBacklog';
 import { patchingApi } from './patching/patchingApi';
 import { bundlesApi } from './bundle/bundlesApi';
 import { AttemptActivity } from './attempts/AttemptActivity';
@@ -112,6 +113,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   let terminals: TerminalRecorder | undefined;
   /** Each attempt's live terminals, so the final scoring can close them and wait until they are gone. */
   const attemptPtys = new Map<string, Set<string>>();
+  /** Each live terminal's recent output, for a page that reloads. */
+  const backlog = new PtyBacklog();
   const attempts = new AttemptService({
     dataDir: paths.dataDir,
     envs,
@@ -139,9 +142,13 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const ptys = (): PtyService => {
     if (!pty) {
       pty = new PtyHostClient({ entry: paths.ptyHostEntry, spawn: opts.spawner, logger });
-      pty.onData((ptyId, data) => events.emit('pty.data', { ptyId, data }));
+      pty.onData((ptyId, data) => {
+        events.emit('pty.data', { ptyId, data });
+        backlog.append(ptyId, data);
+      });
       pty.onExit((ptyId, exitCode, signal) => {
         for (const set of attemptPtys.values()) set.delete(ptyId);
+        backlog.close(ptyId);
         events.emit('pty.exit', { ptyId, exitCode, signal });
       });
       terminals = new TerminalRecorder(pty, (id, src, kind, data) => attempts.record(id, src, kind, data), logger);
@@ -231,7 +238,10 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       );
       let set = attemptPtys.get(id);
       if (!set) attemptPtys.set(id, (set = new Set()));
-      if (service.has(ptyId)) set.add(ptyId);
+      if (service.has(ptyId)) {
+        set.add(ptyId);
+        backlog.open(ptyId, id, o.cols, o.rows, o.owner ?? 'user');
+      }
       return { ptyId };
     },
     ptyInput: async (ptyId, data) => {
@@ -241,9 +251,18 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     ptyResize: async (ptyId, cols, rows) => {
       ptys().resize(ptyId, cols, rows);
       terminals?.resized(ptyId, cols, rows);
+      backlog.resized(ptyId, cols, rows);
     },
     ptyAck: async (ptyId, chars) => ptys().ack(ptyId, chars),
     ptyKill: async (ptyId) => ptys().kill(ptyId),
+    ptyReattach: async (id) => {
+      await attempts.status(id);
+      const live = pty ? backlog.list(id).filter((a) => pty!.has(a.ptyId)) : [];
+      // What the old page never acknowledged must not hold the shells back: flow control never counts below zero, so
+      // acknowledging more than was sent clears it.
+      for (const a of live) pty!.ack(a.ptyId, Number.MAX_SAFE_INTEGER);
+      return live;
+    },
 
     recordingPolicy: async (envId) => recordingPolicy((await envs.spec(envId)).secrets.map((x) => x.name)),
     recordEvents: (id, list) => attempts.recordEvents(id, list),

@@ -82,6 +82,17 @@ describe('browser mode', () => {
     await expect.poll(async () => (await terminalRows(1)).some((r) => r.trim() === '42'), { timeout: 20_000 }).toBe(true);
     await shot('3-terminal');
 
+    // A reload keeps the shell: the page takes up the running terminal with its recent output, and it still answers.
+    await page.reload();
+    await page.getByTestId('attempt-view').waitFor();
+    await expect.poll(async () => (await terminalRows(1)).some((r) => r.trim() === '42'), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByTestId('terminal-2').count()).toBe(0);
+    await page.getByTestId('terminal-1').click();
+    await page.keyboard.type('echo still-$((40+2))');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await terminalRows(1)).some((r) => r.trim() === 'still-42'), { timeout: 20_000 }).toBe(true);
+    await shot('3b-reloaded');
+
     // Editor: open the solution, replace it with the vectorised one by pasting, save.
     const reference = readFileSync(join(root, 'envs', 'prefix_sum_mini', 'reference', 'solution.py'), 'utf8');
     await page.getByTestId('file-solution.py').click();

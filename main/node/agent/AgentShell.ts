@@ -168,7 +168,7 @@ export class AgentShell {
         resolve(false);
       };
     });
-    const { ptyId } = await this.o.host.api.ptyCreate(this.o.attemptId, { cols: this.o.cols ?? 160, rows: this.o.rows ?? 40 });
+    const { ptyId } = await this.o.host.api.ptyCreate(this.o.attemptId, { cols: this.o.cols ?? 160, rows: this.o.rows ?? 40, owner: 'agent' });
     this.ptyId = ptyId;
     // No line editing (so the tty's echo setting holds), no echo, no prompts, no history file, and the screen cleared
     // of the setup line's echo: the terminal shows the `$ command` lines the scripts print and the commands' output.

@@ -30,7 +30,7 @@ export async function openAttemptView(attemptId: string, known?: AttemptInfo): P
     const tabs = openFilesOf(info.id).map((f) => ({ path: f.path, dirty: isDirty(f), disk: 'same' as const }));
     setState({ view: { kind: 'attempt', attemptId: info.id }, tabs, activeTab: INSTRUCTIONS_TAB, envDetail: null, files: [] });
     writeHash(`#/attempt/${encodeURIComponent(info.id)}`);
-    restoreTerminals(info.id, isActive(info.state));
+    void restoreTerminals(info.id, isActive(info.state) && !info.agent);
     await Promise.all([loadEnvDetail(info.envId), refreshFiles()]);
   } catch (e) {
     reportError(e, 'Could not open the attempt');

@@ -41,10 +41,12 @@ export class TerminalSession {
   private resizeTimer?: ReturnType<typeof setTimeout>;
   private lastSize = { cols: 0, rows: 0 };
 
+  /** `attach`: a shell that is already running (the page was reloaded), shown from its recent output. */
   constructor(
     readonly attemptId: string,
     readonly n: number,
     private readonly events: TerminalSessionEvents,
+    private attach?: { ptyId: string; backlog: string },
   ) {
     this.element = document.createElement('div');
     this.element.className = 'xterm-host';
@@ -77,6 +79,13 @@ export class TerminalSession {
       this.term.open(this.element);
       this.opened = true;
     }
+    if (this.attach) {
+      const { ptyId, backlog } = this.attach;
+      this.attach = undefined;
+      this.term.write(backlog);
+      this.connect(ptyId);
+      return;
+    }
     if (!this.ptyId && !this.starting && !this.exited) void this.start();
   }
 
@@ -103,17 +112,7 @@ export class TerminalSession {
         void api.ptyKill(ptyId).catch(() => undefined);
         return;
       }
-      this.ptyId = ptyId;
-      this.acker = new AckBatcher({ send: (chars) => void api.ptyAck(ptyId, chars).catch(() => undefined) });
-      registerPty(ptyId, { write: (d) => this.write(d), exit: (c) => this.exit(c) });
-      this.events.onPty(ptyId);
-      if (this.earlyInput) {
-        const early = this.earlyInput;
-        this.earlyInput = '';
-        this.input(early);
-      }
-      // The container may have changed size while the pty was being made.
-      this.resize();
+      this.connect(ptyId);
     } catch (e) {
       this.term.write(`\r\n[could not start a shell: ${e instanceof Error ? e.message : String(e)}]\r\n`);
       this.exited = true;
@@ -121,6 +120,21 @@ export class TerminalSession {
     } finally {
       this.starting = false;
     }
+  }
+
+  /** From now on this tab shows the pty's output and sends it what is typed. */
+  private connect(ptyId: string): void {
+    this.ptyId = ptyId;
+    this.acker = new AckBatcher({ send: (chars) => void api.ptyAck(ptyId, chars).catch(() => undefined) });
+    registerPty(ptyId, { write: (d) => this.write(d), exit: (c) => this.exit(c) });
+    this.events.onPty(ptyId);
+    if (this.earlyInput) {
+      const early = this.earlyInput;
+      this.earlyInput = '';
+      this.input(early);
+    }
+    // The container may have changed size while the pty was being made (or the old page had another size).
+    this.resize();
   }
 
   private input(data: string): void {

@@ -38,7 +38,7 @@ export function TerminalArea() {
             </button>
           </div>
         ))}
-        <button className="tab new-tab" data-testid="new-terminal" disabled={!live} title={`New terminal (${SHORTCUTS.newTerminal})`} onClick={newTerminal}>
+        <button className="tab new-tab" data-testid="new-terminal" disabled={!live} title={`New terminal (${SHORTCUTS.newTerminal})`} onClick={() => newTerminal()}>
           +
         </button>
       </div>
