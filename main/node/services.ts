@@ -151,7 +151,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         backlog.close(ptyId);
         events.emit('pty.exit', { ptyId, exitCode, signal });
       });
-      terminals = new TerminalRecorder(pty, (id, src, kind, data) => attempts.record(id, src, kind, data), logger);
+      terminals = new TerminalRecorder(pty, (id, src, kind, data) => attempts.record(id, src, kind, data), logger, (id) =>
+        Object.values(attempts.secretEnv(id)),
+      );
     }
     return pty;
   };

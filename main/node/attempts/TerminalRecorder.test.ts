@@ -15,6 +15,28 @@ function fakePty() {
 }
 
 describe('TerminalRecorder', () => {
+  it('holds back output that may begin a secret, so a secret split across batches lands in one record', async () => {
+    const pty = fakePty();
+    const got: string[] = [];
+    const secret = 'sk-live-0123456789';
+    const rec = new TerminalRecorder(pty, (_a, _src, kind, data) => void (kind === 'pty.output' && got.push(data.data as string)), silentLogger, () => [secret]);
+    const id = await rec.create('att-1', { cols: 80, rows: 24 }, async () => 'pty-1');
+    pty.data(id, '$ echo $KEY\r\nsk-li');
+    pty.data(id, 've-01');
+    pty.data(id, '23456789\r\n$ ');
+    expect(got).toEqual(['$ echo $KEY\r\n', 'sk-live-0123456789\r\n$ ']);
+    // A start of the secret that never goes on is written after a moment, and at exit at the latest.
+    pty.data(id, 'ls sk');
+    expect(got).toHaveLength(3);
+    expect(got[2]).toBe('ls ');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(got[3]).toBe('sk');
+    pty.data(id, 'bye sk-l');
+    pty.exit(id, 0);
+    expect(got.slice(4)).toEqual(['bye ', 'sk-l']);
+    expect(got.join('')).toBe('$ echo $KEY\r\nsk-live-0123456789\r\n$ ls skbye sk-l');
+  });
+
   it('writes output that arrived before create() resolved right after pty.open, in order', async () => {
     const pty = fakePty();
     const got: [string, string, Record<string, unknown>][] = [];

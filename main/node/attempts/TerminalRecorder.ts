@@ -1,8 +1,15 @@
 import type { Logger } from '../../common/clock';
 import type { PtyService } from '../contracts';
+import { partialSecretAtEnd } from '../recorder/SecretRedactor';
 
 /** Appends a host record to an attempt's trajectory; synchronous (see AttemptService.record). */
 export type RecordFn = (attemptId: string, src: 'pty', kind: string, data: Record<string, unknown>) => unknown;
+
+/** The values an attempt's trajectory must never hold (its environment's secrets); none for most attempts. */
+export type SecretsFn = (attemptId: string) => readonly string[];
+
+/** Output held back because it may be the start of a secret is written anyway after this long without more. */
+const HOLD_MS = 100;
 
 /** As the pty host clamps sizes (PtyHost.ts): what the pty really got is what the record says. */
 const MIN_CELLS = 1;
@@ -28,12 +35,15 @@ export class TerminalRecorder {
   private readonly earlyExits = new Map<string, { exitCode: number; signal?: number }>();
   private creating = 0;
   private warned = false;
+  /** Per pty: output that might begin a secret, waiting for the next batch (see partialSecretAtEnd). */
+  private readonly held = new Map<string, { text: string; timer: ReturnType<typeof setTimeout> }>();
   private readonly unsubscribe: Array<() => void>;
 
   constructor(
     pty: Pick<PtyService, 'onData' | 'onExit'>,
     private readonly record: RecordFn,
     private readonly logger: Logger,
+    private readonly secrets: SecretsFn = () => [],
   ) {
     this.unsubscribe = [pty.onData((id, data) => this.output(id, data)), pty.onExit((id, exitCode, signal) => this.exited(id, exitCode, signal))];
   }
@@ -61,7 +71,7 @@ export class TerminalRecorder {
     this.append(attemptId, 'pty.open', { ptyId, cols: cells(info.cols, 80), rows: cells(info.rows, 24), ...(info.cwd ? { cwd: info.cwd } : {}), ...(info.shell ? { shell: info.shell } : {}) });
     const held = this.early.get(ptyId);
     this.early.delete(ptyId);
-    for (const data of held ?? []) this.append(attemptId, 'pty.output', { ptyId, data });
+    for (const data of held ?? []) this.recordOutput(attemptId, ptyId, data);
     const exit = this.earlyExits.get(ptyId);
     this.earlyExits.delete(ptyId);
     if (exit) this.exited(ptyId, exit.exitCode, exit.signal);
@@ -79,6 +89,7 @@ export class TerminalRecorder {
 
   dispose(): void {
     for (const u of this.unsubscribe) u();
+    for (const [ptyId] of this.held) this.releaseHeld(ptyId);
     this.owners.clear();
     this.early.clear();
     this.earlyExits.clear();
@@ -86,7 +97,7 @@ export class TerminalRecorder {
 
   private output(ptyId: string, data: string): void {
     const attemptId = this.owners.get(ptyId);
-    if (attemptId !== undefined) return this.append(attemptId, 'pty.output', { ptyId, data });
+    if (attemptId !== undefined) return this.recordOutput(attemptId, ptyId, data);
     if (this.creating === 0) return;
     const held = this.early.get(ptyId) ?? [];
     if (held.length < EARLY_OUTPUT_MAX_BATCHES) held.push(data);
@@ -99,8 +110,33 @@ export class TerminalRecorder {
       if (this.creating > 0) this.earlyExits.set(ptyId, { exitCode, ...(signal !== undefined ? { signal } : {}) });
       return;
     }
+    this.releaseHeld(ptyId);
     this.owners.delete(ptyId);
     this.append(attemptId, 'pty.exit', { ptyId, exitCode: Number.isInteger(exitCode) ? exitCode : null, ...(signal !== undefined ? { signal } : {}) });
+  }
+
+  /**
+   * Records a batch, unless its end might be the first part of a secret: that part waits for the next batch (or
+   * HOLD_MS), so the redactor sees the secret whole. Attempts without secrets record every batch as it comes.
+   */
+  private recordOutput(attemptId: string, ptyId: string, data: string): void {
+    const waiting = this.held.get(ptyId);
+    if (waiting) clearTimeout(waiting.timer);
+    this.held.delete(ptyId);
+    const text = waiting ? waiting.text + data : data;
+    const secrets = this.secrets(attemptId);
+    const keep = secrets.length ? partialSecretAtEnd(text, secrets) : 0;
+    if (keep < text.length) this.append(attemptId, 'pty.output', { ptyId, data: text.slice(0, text.length - keep) });
+    if (keep > 0) this.held.set(ptyId, { text: text.slice(text.length - keep), timer: setTimeout(() => this.releaseHeld(ptyId), HOLD_MS) });
+  }
+
+  private releaseHeld(ptyId: string): void {
+    const waiting = this.held.get(ptyId);
+    const attemptId = this.owners.get(ptyId);
+    if (!waiting) return;
+    clearTimeout(waiting.timer);
+    this.held.delete(ptyId);
+    if (attemptId !== undefined) this.append(attemptId, 'pty.output', { ptyId, data: waiting.text });
   }
 
   /** A record that cannot be written must never break the terminal: it is logged, once. */

@@ -13,7 +13,8 @@ const DIGEST_HEX = 12;
  * `«secret:<first 12 hex of sha256(salt + secret)>»`, before the record is hashed or written. The salt is the
  * attempt's (meta.json), so the same secret gets a different marker in another attempt.
  *
- * What it cannot see: a secret split across two records (a pty output chunk boundary, or typed one key at a time).
+ * What it cannot see alone: a secret split across two records. Terminal output is held back by TerminalRecorder when
+ * a batch ends with what may begin a secret (partialSecretAtEnd); input typed one key at a time is not.
  */
 export class SecretRedactor {
   private readonly pattern?: RegExp;
@@ -76,6 +77,27 @@ export class SecretRedactor {
     re.lastIndex = 0;
     return re.test(s) ? s.replace(re, (m) => this.markers.get(m) ?? m) : s;
   }
+}
+
+/**
+ * How many characters at the end of `text` could be the start of a secret (the longest suffix that is a proper
+ * prefix of one): a stream holds them back until the next piece shows whether the secret follows, so a secret split
+ * across two pieces is still redacted whole.
+ */
+export function partialSecretAtEnd(text: string, secrets: readonly string[]): number {
+  let longest = 0;
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    const from = Math.max(0, text.length - secret.length + 1);
+    // The earliest start that matches is this secret's longest candidate.
+    for (let i = text.indexOf(secret[0]!, from); i !== -1 && text.length - i > longest; i = text.indexOf(secret[0]!, i + 1)) {
+      if (secret.startsWith(text.slice(i))) {
+        longest = text.length - i;
+        break;
+      }
+    }
+  }
+  return longest;
 }
 
 function escapeRegExp(s: string): string {
