@@ -246,6 +246,8 @@ describe('path-patching explorer in browser mode', () => {
     await page.getByTestId('model-attn_only_2l').click();
     expect(await page.getByTestId('model-attn_only_2l').textContent()).toContain('2 layer(s) × 4 head(s)');
     await page.getByTestId('metric').selectOption('kl');
+    // Asking for CUDA on a machine without it runs on cpu, and the page says so.
+    await page.getByTestId('provider').selectOption('cuda');
     await page.getByTestId('answer-correct').fill('');
     await page.getByTestId('answer-incorrect').fill('');
     const seg = 'q w e r t y u i o p k j'.split(' ');
@@ -257,6 +259,7 @@ describe('path-patching explorer in browser mode', () => {
     const layout = JSON.parse((await page.getByTestId('sweep-heatmap').getAttribute('data-layout'))!) as { rows: number; cols: number };
     // embed + 8 heads; the q, k, v of 8 heads + logits.
     expect(layout).toMatchObject({ rows: 9, cols: 25 });
+    expect(await page.getByTestId('explorer-provider').textContent()).toBe('execution provider: cpu (cuda is not installed here)');
     expect(await page.locator('[data-testid="sweep-strongest"] li').count()).toBe(8);
     // A layer-1 head does not feed a layer-0 input: that cell is hatched and says so.
     await pointAtCell('sweep-heatmap', 5, 0, false);

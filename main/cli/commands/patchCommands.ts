@@ -3,11 +3,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RedeskError } from '../../common/errors';
-import type { PatchMetric, PromptPair, SweepResult } from '../../common/patching/types';
+import { PROVIDERS, type PatchMetric, type PromptPair, type ProviderName, type SweepResult } from '../../common/patching/types';
 import { defaultDataDir, packageRoot } from '../../node/appPaths';
 import { inductionScores } from '../../node/patching/engine/induction';
 import type { PatchEngine } from '../../node/patching/engine/PatchEngine';
-import type { ProviderName } from '../../node/patching/engine/runner';
 import { ModelEngines } from '../../node/patching/patchingApi';
 import { fail, print } from '../output';
 
@@ -42,8 +41,8 @@ async function withEngine<T>(o: ModelOpts, run: (e: PatchEngine) => Promise<T>):
 }
 
 function parseProvider(p: string): ProviderName {
-  if (p === 'cpu' || p === 'cuda' || p === 'dml' || p === 'coreml') return p;
-  throw new RedeskError('BAD_REQUEST', `--provider must be cpu, cuda, dml or coreml, not "${p}"`, { where: '--provider' });
+  if ((PROVIDERS as readonly string[]).includes(p)) return p as ProviderName;
+  throw new RedeskError('BAD_REQUEST', `--provider must be ${PROVIDERS.join(', ')}, not "${p}"`, { where: '--provider' });
 }
 
 async function readJson(file: string, what: string): Promise<unknown> {

@@ -12,6 +12,9 @@
  */
 
 export type HeadChannel = 'q' | 'k' | 'v';
+/** ONNX Runtime execution providers: cpu always; the others where the user has installed them (else cpu is used). */
+export const PROVIDERS = ['cpu', 'cuda', 'dml', 'coreml'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
 export type PatchMetric = 'logit-diff' | 'loss' | 'kl';
 
 export interface ModelSummary {
@@ -55,6 +58,8 @@ export interface PatchRunBase {
   metric: PatchMetric;
   /** Default answers for pairs that give none. */
   answers?: [string, string];
+  /** Execution provider to ask for (default: REDESK_ORT_PROVIDER or cpu); the result says which one ran. */
+  provider?: ProviderName;
 }
 
 export type SweepRequest = PatchRunBase;

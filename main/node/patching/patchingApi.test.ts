@@ -73,6 +73,14 @@ describe('patching API (ORT in the worker thread)', () => {
     expect([r.senders, r.receivers]).toEqual([ref.senders, ref.receivers]);
   });
 
+  it('runs on the provider asked for where it is installed, and says it fell back to cpu where it is not', async () => {
+    // This machine has no CUDA provider: the run still happens, on cpu, and the result says so.
+    const r = await api.patchSweep({ jobId: 'job-cuda', modelId: 'induction_handbuilt', pairs: [pair], metric: 'logit-diff', provider: 'cuda' });
+    expect(r.provider).toBe('cpu');
+    const bad = { jobId: 'job-bad', modelId: 'induction_handbuilt', pairs: [pair], metric: 'logit-diff' as const, provider: 'tpu' as never };
+    await expect(api.patchSweep(bad)).rejects.toMatchObject({ code: 'PATCH_BAD_REQUEST' });
+  });
+
   it('explains, shows attention, and stops a cancelled job', async () => {
     const paths = [['embed', 'L0H0', 'L1H0.k', 'logits'], ['embed', 'L1H0.q', 'logits'], ['embed', 'L1H0.v', 'logits']];
     const ex = await api.patchExplain({ jobId: 'job-2', modelId: 'induction_handbuilt', pairs: [pair], metric: 'logit-diff', paths });

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EmitFn, RedeskApi } from '../../common/api';
 import { RedeskError, type ErrorCode } from '../../common/errors';
-import type { ModelSummary } from '../../common/patching/types';
+import { PROVIDERS, type ModelSummary, type ProviderName } from '../../common/patching/types';
 import { RunControl } from './engine/jobs';
 import type { EngineOptions } from './engine/PatchEngine';
 import { PatchEngine } from './engine/PatchEngine';
@@ -40,7 +40,7 @@ export class ModelEngines {
     return listModels(this.modelDirs);
   }
 
-  async get(modelId: string): Promise<PatchEngine> {
+  async get(modelId: string, provider?: ProviderName): Promise<PatchEngine> {
     const all = await this.list();
     const m = all.find((x) => x.id === modelId);
     if (!m) {
@@ -48,22 +48,28 @@ export class ModelEngines {
       throw new RedeskError('MODEL_NOT_FOUND', `no model "${modelId}"${known.length ? ` (available: ${known.join(', ')})` : ''}`, { where: modelId });
     }
     if (m.error) throw new RedeskError(m.error.code as ErrorCode, m.error.message, { where: m.dir });
-    return this.forDir(m.dir);
+    return this.forDir(m.dir, provider);
   }
 
   /**
    * An engine for a model folder given by path (the CLI's --model <dir>). Validation reads every ONNX file, so it
    * runs again only when a file in the folder changed (names, sizes and modification times).
    */
-  async forDir(dirIn: string): Promise<PatchEngine> {
+  async forDir(dirIn: string, provider?: ProviderName): Promise<PatchEngine> {
+    if (provider !== undefined && !PROVIDERS.includes(provider)) {
+      throw new RedeskError('PATCH_BAD_REQUEST', `provider must be one of ${PROVIDERS.join(', ')}, not "${String(provider)}"`, { where: 'provider' });
+    }
     const dir = resolve(dirIn);
+    // One engine (one worker and its sessions) per folder and provider asked for.
+    const key = `${dir}\u0000${provider ?? ''}`;
     const stamp = await folderStamp(dir);
-    const hit = this.engines.get(dir);
+    const hit = this.engines.get(key);
     if (hit && hit.stamp === stamp) return hit.engine;
     if (hit) void hit.engine.then((e) => e.close()).catch(() => {});
-    const engine = loadModelDir(dir).then((model) => new PatchEngine(model, this.opts));
-    this.engines.set(dir, { stamp, engine });
-    engine.catch(() => this.engines.delete(dir));
+    const opts = provider ? { ...this.opts, provider } : this.opts;
+    const engine = loadModelDir(dir).then((model) => new PatchEngine(model, opts));
+    this.engines.set(key, { stamp, engine });
+    engine.catch(() => this.engines.delete(key));
     return engine;
   }
 
@@ -94,8 +100,8 @@ export function patchingApi(opts: PatchingApiOptions): PatchingApi {
   return {
     modelList: () => engines.list(),
     modelTokenize: async (modelId, text) => (await engines.get(modelId)).tokenize(text),
-    patchSweep: (req) => job(req.jobId, async (ctl) => (await engines.get(req.modelId)).sweep(req, ctl)),
-    patchExplain: (req) => job(req.jobId, async (ctl) => (await engines.get(req.modelId)).explain(req, ctl)),
+    patchSweep: (req) => job(req.jobId, async (ctl) => (await engines.get(req.modelId, req.provider)).sweep(req, ctl)),
+    patchExplain: (req) => job(req.jobId, async (ctl) => (await engines.get(req.modelId, req.provider)).explain(req, ctl)),
     patchAttention: async (modelId, text) => (await engines.get(modelId)).attention(text),
     patchCancel: async (jobId) => {
       const ctl = jobs.get(jobId);

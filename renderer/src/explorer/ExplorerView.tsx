@@ -10,6 +10,7 @@ import './explorer.css';
 /** The path-patching explorer: where a behaviour lives inside a model, tested offline on this machine. */
 export function ExplorerView() {
   const provider = useStore((s) => s.explorer.sweep.result?.provider ?? s.explorer.explain.result?.provider);
+  const asked = useStore((s) => s.explorer.sweepRequest?.provider);
   return (
     <div className="explorer" data-testid="explorer-view">
       <header className="topbar">
@@ -19,6 +20,7 @@ export function ExplorerView() {
         {provider && (
           <span className="muted small" data-testid="explorer-provider" title="The onnxruntime execution provider the last run used">
             execution provider: {provider}
+            {asked && asked !== provider ? ` (${asked} is not installed here)` : ''}
           </span>
         )}
         <button data-testid="explorer-home" onClick={goHome}>

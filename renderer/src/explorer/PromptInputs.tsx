@@ -1,10 +1,12 @@
-import type { PatchMetric } from '../../../main/common/patching/types';
+import { PROVIDERS, type PatchMetric, type ProviderName } from '../../../main/common/patching/types';
 import { useStore } from '../store/store';
-import { setAnswer, setClean, setCorrupt, setMetric } from './explorerActions';
+import { setAnswer, setClean, setCorrupt, setMetric, setProvider } from './explorerActions';
 import type { TokensState } from './explorerSlice';
 import { lengthWarning, selectedModel } from './readiness';
 import { TokenChips } from './TokenChips';
 import { DatasetLoader } from './DatasetLoader';
+
+const PROVIDER_LABELS: Record<ProviderName, string> = { cpu: 'CPU', cuda: 'CUDA (NVIDIA)', dml: 'DirectML (Windows)', coreml: 'CoreML (macOS)' };
 
 const METRICS: { value: PatchMetric; label: string }[] = [
   { value: 'logit-diff', label: 'Logit difference (correct − incorrect)' },
@@ -54,6 +56,16 @@ export function PromptInputs() {
           {METRICS.map((m) => (
             <option key={m.value} value={m.value}>
               {m.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="metric-field">
+        <span className="muted small">Execution provider (each result shows the one that ran)</span>
+        <select data-testid="provider" value={x.provider} onChange={(e) => setProvider(e.target.value as ProviderName)}>
+          {PROVIDERS.map((p) => (
+            <option key={p} value={p}>
+              {PROVIDER_LABELS[p]}
             </option>
           ))}
         </select>

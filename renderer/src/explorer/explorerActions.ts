@@ -5,7 +5,7 @@
 import { api } from '../api/client';
 import { writeHash } from '../lib/hashRoute';
 import { setState } from '../store/store';
-import type { PatchMetric } from '../../../main/common/patching/types';
+import type { PatchMetric, ProviderName } from '../../../main/common/patching/types';
 import { parseDataset } from './dataset';
 import { emptyTokens, modelScoped, type ExplorerState, type TokensState } from './explorerSlice';
 import { errorInfo, explorer, patchExplorer } from './explorerStore';
@@ -118,6 +118,10 @@ export function setAnswer(which: 0 | 1, text: string): void {
 
 export function setMetric(metric: PatchMetric): void {
   patchExplorer({ metric });
+}
+
+export function setProvider(provider: ProviderName): void {
+  patchExplorer({ provider });
 }
 
 export async function loadDatasetFile(file: File): Promise<void> {

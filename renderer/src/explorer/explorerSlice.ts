@@ -3,17 +3,7 @@
  * latest sweep, attention patterns and hypothesis. Results are small (a matrix of senders × receivers); activations
  * never come to the renderer.
  */
-import type {
-  AttentionResult,
-  ExplainResult,
-  ModelSummary,
-  PatchMetric,
-  PatchProgress,
-  PromptPair,
-  SweepRequest,
-  SweepResult,
-  TokenizedText,
-} from '../../../main/common/patching/types';
+import type { AttentionResult, ExplainResult, ModelSummary, PatchMetric, PatchProgress, PromptPair, ProviderName, SweepRequest, SweepResult, TokenizedText } from '../../../main/common/patching/types';
 
 export interface ErrorInfo {
   code: string;
@@ -50,6 +40,8 @@ export interface ExplorerState {
   answers: [string, string];
   answerTokens: [TokensState, TokensState];
   metric: PatchMetric;
+  /** The execution provider asked for; each result says which one ran (cpu where the other is not installed). */
+  provider: ProviderName;
   dataset: { name: string; pairs: PromptPair[] } | null;
   datasetError?: string;
   /** The request the shown sweep answered (its prompts stay with it while the inputs change). */
@@ -94,6 +86,7 @@ export const explorerSlice = (): ExplorerSlice => ({
     corrupt: '',
     answers: ['', ''],
     metric: 'logit-diff',
+    provider: 'cpu',
     dataset: null,
     pathDraft: '',
     ...modelScoped(),

@@ -37,7 +37,7 @@ export async function runSweep(): Promise<void> {
   const x = explorer();
   if (runBlocker(x) || x.sweep.status === 'running' || !x.modelId) return;
   const jobId = newJobId('sweep');
-  const request = { jobId, modelId: x.modelId, pairs: currentPairs(x), metric: x.metric, answers: defaultAnswers(x) };
+  const request = { jobId, modelId: x.modelId, pairs: currentPairs(x), metric: x.metric, answers: defaultAnswers(x), provider: x.provider };
   // The last result stays on screen while the next runs, and after it fails or is cancelled.
   const previous = x.sweep.result;
   patchExplorer({ sweep: { status: 'running', jobId, result: previous } });
@@ -135,7 +135,7 @@ export async function runExplain(): Promise<void> {
   const jobId = newJobId('explain');
   patchExplorer({ explain: { status: 'running', jobId, result: x.explain.result } });
   try {
-    const result = await api.patchExplain({ jobId, modelId: x.modelId, pairs: currentPairs(x), metric: x.metric, answers: defaultAnswers(x), paths: x.paths });
+    const result = await api.patchExplain({ jobId, modelId: x.modelId, pairs: currentPairs(x), metric: x.metric, answers: defaultAnswers(x), paths: x.paths, provider: x.provider });
     if (explorer().explain.jobId !== jobId) return;
     patchExplorer({ explain: { status: 'ready', result } });
   } catch (e) {

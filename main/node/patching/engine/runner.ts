@@ -35,7 +35,8 @@ export interface PartExecutor {
   close(): Promise<void>;
 }
 
-export type ProviderName = 'cpu' | 'cuda' | 'dml' | 'coreml';
+export type { ProviderName } from '../../../common/patching/types';
+import type { ProviderName } from '../../../common/patching/types';
 
 export interface RunnerOptions {
   /** Execution provider to try (falls back to cpu with a logged reason); REDESK_ORT_PROVIDER when absent. */
