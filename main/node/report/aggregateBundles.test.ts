@@ -18,7 +18,7 @@ afterAll(() => root.cleanup());
 describe('aggregateBundles', () => {
   it('counts verified bundles once, lists failures, and writes the three files', async () => {
     const bundles = join(root.dir, 'bundles');
-    const seal = async (name: string, o: Parameters<typeof makeAttempt>[1], agent?: { name: string }) => {
+    const seal = async (name: string, o: Parameters<typeof makeAttempt>[1], agent?: { name: string; usage?: unknown }) => {
       const dir = await makeAttempt(join(root.dir, name), o);
       return sealAttempt(dir, { expertKey: expert, env: testEnv(), appVersion: '1', outFile: join(bundles, `${name}.redesk`), ...(agent ? { agent } : {}) });
     };
@@ -27,7 +27,7 @@ describe('aggregateBundles', () => {
     await seal('h1', { expert, ticket: shared, scores: [8, 5] });
     await seal('h2', { expert, ticket: ticketFor(organizer, expert), scores: [6, 2] });
     await seal('h3-reuses-h1', { expert, ticket: shared, scores: [1], id: 'toy_env-20261201T100000-0003', state: { startedAt: '2026-12-01T11:00:00.000Z' } });
-    await seal('a1', { expert, scores: [9, 8] }, { name: 'claude-agent' });
+    await seal('a1', { expert, scores: [9, 8] }, { name: 'claude-agent', usage: { inputTokens: 12_345, outputTokens: 678, costUsd: 0.42, reports: 3 } });
     const broken = await seal('x-broken', { expert, ticket: ticketFor(organizer, expert), scores: [3] });
     const bytes = await readFile(broken.file);
     bytes[bytes.length - 1030] ^= 1;
@@ -63,10 +63,16 @@ describe('aggregateBundles', () => {
     expect(csv.split('\r\n')[0]).toMatch(/^env,env_version,variant,attempt,group,agent,/);
     expect(csv.trim().split('\r\n')).toHaveLength(4);
     expect(csv).toContain('claude-agent');
+    // The agent's reported usage, for cost views: in its CSV row and the report's agents table.
+    const header = csv.split('\r\n')[0]!.split(',');
+    const agentRow = csv.split('\r\n').find((l) => l.includes('claude-agent'))!.split(',');
+    expect([agentRow[header.indexOf('agent_input_tokens')], agentRow[header.indexOf('agent_output_tokens')], agentRow[header.indexOf('agent_cost_usd')]]).toEqual(['12345', '678', '0.42']);
     expect(JSON.parse(await readFile(files.json, 'utf8'))).toEqual(summary);
     const html = await readFile(files.html, 'utf8');
     expect(html).toContain('toy_env');
     expect(html).toContain('<svg');
+    expect(html).toContain('Agents: reported usage');
+    expect(html).toContain('<td>claude-agent</td><td>1</td><td>1</td><td>12,345</td><td>678</td><td>$0.42</td>');
     expect(html).not.toMatch(/<script|\ssrc=|\shref=|<link/i);
     // The same bundles and seed give the same numbers.
     const again = await aggregateBundles(bundles, { outDir: join(root.dir, 'report2'), allowedSigners: signers, organizerKey: organizer.publicKey, now: new Date('2026-12-05T00:00:00Z') });

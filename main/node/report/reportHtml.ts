@@ -10,6 +10,7 @@ export function reportHtml(s: ReportSummary, runs: readonly RunRecord[]): string
     `<h1>redesk report</h1>`,
     `<p class="meta">Generated ${esc(s.generatedAt)} · ${s.bundles.total} bundle(s): ${s.bundles.counted} counted, ${s.bundles.failed} failed verification, ${s.bundles.duplicates} reused ticket(s)${s.review ? `, ${s.review.invalidated.length} invalidated in review` : ''} · bootstrap ${s.resamples} resamples, seed ${s.seed}</p>`,
     overview(s),
+    agentCost(runs),
     ...s.environments.map((e) => envSection(e, runs.filter((r) => r.envId === e.id))),
     problems(s),
     reviewSection(s),
@@ -75,7 +76,7 @@ function envSection(e: ReportSummary['environments'][number], runs: RunRecord[])
   });
   const attempts = runs.map(
     (r) =>
-      `<tr><td>${esc(r.attempt)}</td><td>${r.group}${r.agent ? ` (${esc(r.agent)})` : ''}</td><td title="${esc(r.expert)}">${esc(r.signer ?? r.expert.slice(0, 16))}</td><td>${r.ticketId ? esc(r.ticketId.slice(0, 8)) : 'practice'}</td><td>${hours(r.elapsedMs)} / ${hours(r.timeLimitMs)}</td><td>${r.validScores}/${r.scoreCount}</td><td>${num(r.final)}</td><td>${num(r.normalized)}</td><td>${r.manual ? `${num(r.manual.mean)} <span class="ci">(${r.manual.scores.map((x) => `${esc(x.judge)} ${num(x.value)}`).join(', ')})</span>` : '—'}</td><td>${r.invalidated ? `<strong>invalidated</strong> by ${esc(r.invalidated.judge)}: ${esc(r.invalidated.reason)}` : ''}</td></tr>`,
+      `<tr><td>${esc(r.attempt)}</td><td>${r.group}${r.agent ? ` (${esc(r.agent)})` : ''}${r.usage ? `<br><span class="ci">${usageText(r.usage)}</span>` : ''}</td><td title="${esc(r.expert)}">${esc(r.signer ?? r.expert.slice(0, 16))}</td><td>${r.ticketId ? esc(r.ticketId.slice(0, 8)) : 'practice'}</td><td>${hours(r.elapsedMs)} / ${hours(r.timeLimitMs)}</td><td>${r.validScores}/${r.scoreCount}</td><td>${num(r.final)}</td><td>${num(r.normalized)}</td><td>${r.manual ? `${num(r.manual.mean)} <span class="ci">(${r.manual.scores.map((x) => `${esc(x.judge)} ${num(x.value)}`).join(', ')})</span>` : '—'}</td><td>${r.invalidated ? `<strong>invalidated</strong> by ${esc(r.invalidated.judge)}: ${esc(r.invalidated.reason)}` : ''}</td></tr>`,
   );
   return `<section><h2>${esc(e.id)} <span class="sub">${esc(e.title)}</span></h2>
 <p class="meta">versions ${e.versions.map(esc).join(', ')} · raw score: ${e.direction === 'min' ? 'lower' : 'higher'} is better · final = ${e.aggregate === 'best' ? 'best' : 'last'} valid score · time limit ${hours(e.timeLimitMs)}</p>
@@ -152,3 +153,38 @@ table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}th
 details{margin:6px 0}code{font-size:12px}
 @media print{.chart{max-width:100%}}
 `;
+
+/** "12,345 in / 678 out tokens · $0.42": an agent run's reported usage. */
+function usageText(u: NonNullable<RunRecord['usage']>): string {
+  const cost = u.costUsd !== undefined ? ` · $${u.costUsd.toFixed(2)}` : '';
+  return `${u.inputTokens.toLocaleString('en-US')} in / ${u.outputTokens.toLocaleString('en-US')} out tokens${cost}`;
+}
+
+/** What the agent runs reported spending (report_usage), per agent: the cost view beside the scores. */
+function agentCost(runs: readonly RunRecord[]): string {
+  const byAgent = new Map<string, { runs: number; reporting: number; input: number; output: number; cost: number; costRuns: number; normalized: number }>();
+  for (const r of runs) {
+    if (r.group !== 'agent' || r.invalidated) continue;
+    const a = byAgent.get(r.agent ?? '?') ?? { runs: 0, reporting: 0, input: 0, output: 0, cost: 0, costRuns: 0, normalized: 0 };
+    a.runs++;
+    a.normalized += r.normalized ?? 0;
+    if (r.usage) {
+      a.reporting++;
+      a.input += r.usage.inputTokens;
+      a.output += r.usage.outputTokens;
+      if (r.usage.costUsd !== undefined) {
+        a.cost += r.usage.costUsd;
+        a.costRuns++;
+      }
+    }
+    byAgent.set(r.agent ?? '?', a);
+  }
+  if (byAgent.size === 0) return '';
+  const rows = [...byAgent].map(
+    ([name, a]) =>
+      `<tr><td>${esc(name)}</td><td>${a.runs}</td><td>${a.reporting}</td><td>${a.input.toLocaleString('en-US')}</td><td>${a.output.toLocaleString('en-US')}</td><td>${a.costRuns ? `$${a.cost.toFixed(2)}` : '—'}</td><td>${a.costRuns ? `$${(a.cost / a.costRuns).toFixed(2)}` : '—'}</td><td>${num(a.normalized / a.runs)}</td></tr>`,
+  );
+  return `<section><h2>Agents: reported usage</h2>
+<table><thead><tr><th>agent</th><th>runs</th><th>runs reporting usage</th><th>input tokens</th><th>output tokens</th><th>cost</th><th>cost per run</th><th>mean normalized</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<p class="note">As each agent reported it through the report_usage tool (summed per attempt, kept in the signed manifest); runs that reported nothing count as runs but add no usage.</p></section>`;
+}

@@ -15,6 +15,8 @@ export interface RunRecord {
   group: Group;
   /** The agent's name and version, for agent runs. */
   agent?: string;
+  /** Tokens and cost the agent reported (report_usage), summed over the attempt: for cost views. */
+  usage?: { inputTokens: number; outputTokens: number; costUsd?: number };
   expert: string;
   signer?: string;
   ticketId: string | null;
@@ -77,6 +79,7 @@ function toRun(v: BundleVerdict): RunRecord {
     variant: m.attempt.variant,
     group: m.agent ? 'agent' : 'human',
     ...(m.agent ? { agent: m.agent.version ? `${m.agent.name} ${m.agent.version}` : m.agent.name } : {}),
+    ...usageOf(m.agent?.usage),
     expert: m.expert.fingerprint,
     ...(v.signer ? { signer: v.signer } : {}),
     ticketId: m.ticket?.id ?? null,
@@ -94,4 +97,13 @@ function toRun(v: BundleVerdict): RunRecord {
     points: v.scores ?? [],
     ...(v.manifestSha256 ? { bundleSha256: v.manifestSha256 } : {}),
   };
+}
+
+/** The manifest's agent.usage, when it has the shape report_usage sums to (signed, but written by the agent's host). */
+function usageOf(u: unknown): { usage?: RunRecord['usage'] } {
+  if (typeof u !== 'object' || u === null) return {};
+  const { inputTokens, outputTokens, costUsd } = u as Record<string, unknown>;
+  const count = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  if (!count(inputTokens) || !count(outputTokens)) return {};
+  return { usage: { inputTokens: inputTokens as number, outputTokens: outputTokens as number, ...(count(costUsd) ? { costUsd: costUsd as number } : {}) } };
 }
