@@ -14,7 +14,6 @@ import argparse
 import math
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from redesk_envkit import emit, invalid  # noqa: E402
+from redesk_envkit import emit, invalid, wait_group  # noqa: E402
 
 import weights  # noqa: E402
 
@@ -40,18 +39,8 @@ def run_script(workspace, assets, timeout):
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(["bash", "finetune.sh"], cwd=workspace, env=env, stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        timed_out = False
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-        finally:
-            seconds = time.perf_counter() - started
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)  # whatever it left running goes too
-            except (ProcessLookupError, PermissionError):
-                pass
-            proc.wait()
+        timed_out = wait_group(proc, timeout)  # whatever it left running goes too
+        seconds = time.perf_counter() - started
     with open(log_path, "rb") as f:
         f.seek(max(0, os.path.getsize(log_path) - 4000))
         tail = f.read().decode("utf-8", "replace").strip().splitlines()[-5:]

@@ -17,12 +17,8 @@ export const PROVIDERS = ['cpu', 'cuda', 'dml', 'coreml'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 export type PatchMetric = 'logit-diff' | 'loss' | 'kl';
 
-export interface ModelSummary {
-  /** Folder name; unique among the shipped and imported models. */
-  id: string;
-  name: string;
-  dir: string;
-  source: 'shipped' | 'imported';
+/** A model's shape, as model.json gives it. */
+export interface ModelShape {
   layers: number;
   heads: number;
   dModel: number;
@@ -30,8 +26,16 @@ export interface ModelSummary {
   context: number;
   vocabSize: number;
   mlp: boolean;
-  normalization: string;
-  positional: string;
+  normalization: 'none' | 'layernorm';
+  positional: 'learned' | 'none';
+}
+
+export interface ModelSummary extends ModelShape {
+  /** Folder name; unique among the shipped and imported models. */
+  id: string;
+  name: string;
+  dir: string;
+  source: 'shipped' | 'imported';
   tokenizer: 'vocab' | 'bpe';
   /** Set when the folder does not load; the model is listed so the user sees why. */
   error?: { code: string; message: string };

@@ -123,18 +123,8 @@ def run_solution(workspace, argv, *, timeout, env=None, cwd=None, allow_read=(),
                threading.Thread(target=_drain, args=(os.fdopen(read_end, "rb"), report), daemon=True)]
     for t in readers:
         t.start()
-    timed_out = False
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-    finally:
-        # The group goes too: whatever the solution left running (it may not spawn, but with allow_spawn it can).
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        proc.wait()
+    # The group goes too: whatever the solution left running (it may not spawn, but with allow_spawn it can).
+    timed_out = wait_group(proc, timeout)
     seconds = time.monotonic() - started
     for t in readers:
         t.join(timeout=5)
@@ -142,6 +132,23 @@ def run_solution(workspace, argv, *, timeout, env=None, cwd=None, allow_read=(),
     text = lambda chunks: b"".join(chunks)[-_OUTPUT_LIMIT:].decode("utf-8", "replace")  # noqa: E731
     violations = [v for v in text(report).splitlines() if v.strip()]
     return SolutionRun(proc.returncode, text(out), text(err), violations, timed_out, seconds)
+
+
+def wait_group(proc, timeout):
+    """Waits for a process started with start_new_session=True, at most `timeout` seconds; then kills its whole
+    process group (whatever it left running) and reaps it. True when it ran past the timeout."""
+    timed_out = False
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait()
+    return timed_out
 
 
 def _rmtree(path):

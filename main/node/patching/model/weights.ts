@@ -3,6 +3,7 @@
  * [heads, dHead, dModel], W_U [dModel, vocab]). The importer maps GPT-2 and TransformerLens state dicts into it; the
  * ONNX part builders and the TypeScript reference forward pass both read it.
  */
+import type { ModelShape } from '../../../common/patching/types';
 
 export interface Tensor {
   shape: number[];
@@ -35,17 +36,7 @@ export interface BlockWeights {
   mlp?: MlpWeights;
 }
 
-export interface ModelConfig {
-  layers: number;
-  heads: number;
-  dModel: number;
-  dHead: number;
-  context: number;
-  vocabSize: number;
-  mlp: boolean;
-  normalization: 'none' | 'layernorm';
-  positional: 'learned' | 'none';
-}
+export type ModelConfig = ModelShape;
 
 export interface ModelWeights {
   config: ModelConfig;
