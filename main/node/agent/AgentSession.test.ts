@@ -130,7 +130,8 @@ describe('agent tools', () => {
       for await (const rec of new LogReader(other.dir).records()) records.push(rec);
       expect(records.find((x) => x.kind === 'pty.open')?.data).toMatchObject({ shell: '/bin/sh' });
     } finally {
-      process.env.SHELL = shell;
+      if (shell === undefined) delete process.env.SHELL;
+      else process.env.SHELL = shell;
       await agent.dispose();
       await s2.dispose();
     }

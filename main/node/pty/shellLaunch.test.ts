@@ -15,6 +15,10 @@ describe('shellLaunch', () => {
       file: 'bash',
       args: [],
     });
+    // A name on no PATH folder (an unset variable restored as the string "undefined", say) is stale too.
+    const onPath = (p: string) => p === '/usr/bin/zsh';
+    expect(shellLaunch({ baseEnv: { SHELL: 'undefined', PATH: '/bin:/usr/bin' }, platform: 'linux', exists: onPath }).file).toBe('bash');
+    expect(shellLaunch({ baseEnv: { SHELL: 'zsh', PATH: '/bin:/usr/bin' }, platform: 'linux', exists: onPath }).file).toBe('zsh');
   });
 
   it("lets the caller's environment win, except the terminal variables", () => {

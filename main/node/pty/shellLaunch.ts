@@ -37,7 +37,7 @@ export interface ShellLaunchInput {
   /** Explicit shell; otherwise $SHELL of the merged environment, then bash. */
   shell?: string;
   platform?: NodeJS.Platform;
-  /** Whether an absolute shell path exists; a stale $SHELL falls back to bash rather than a dead terminal. */
+  /** Whether a file exists; a stale $SHELL (a missing path, or a name on no PATH folder) falls back to bash rather than a dead terminal. */
   exists?: (path: string) => boolean;
 }
 
@@ -53,7 +53,14 @@ export function shellLaunch(input: ShellLaunchInput): ShellLaunch {
   }
   const exists = input.exists ?? (() => true);
   let file = input.shell ?? env.SHELL ?? 'bash';
-  if (file.startsWith('/') && !exists(file)) file = 'bash';
+  if (file !== 'bash' && !findsProgram(file, env.PATH ?? '', exists)) file = 'bash';
   const args = platform === 'darwin' && LOGIN_SHELLS.has(basename(file)) ? ['-l'] : [];
   return { file, args, env };
+}
+
+/** An absolute path that exists, or a bare name found in one of PATH's folders. */
+function findsProgram(file: string, path: string, exists: (p: string) => boolean): boolean {
+  if (file.startsWith('/')) return exists(file);
+  if (file.includes('/')) return true;
+  return path.split(':').some((dir) => dir !== '' && exists(`${dir}/${file}`));
 }
