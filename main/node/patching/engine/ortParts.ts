@@ -2,12 +2,44 @@
  * onnxruntime-node sessions for one model's parts, opened on first use and cached. Runs where it is created: inside
  * the patching worker for the app and the CLI, or in the calling thread when a test asks for it.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { RedeskError } from '../../../common/errors';
 import type { FeedTensor, OutTensor, PartExecutor, PartKey, ProviderName, RunnerOptions } from './runner';
 
 /** ORT's names for the providers we offer. */
 const ORT_NAME: Record<ProviderName, string> = { cpu: 'cpu', cuda: 'cuda', dml: 'dml', coreml: 'coreml' };
+
+/** The provider libraries onnxruntime-node loads from beside its binding, per platform, for providers it does not bundle. */
+const PROVIDER_LIBRARY: Partial<Record<ProviderName, Partial<Record<NodeJS.Platform, string>>>> = {
+  cuda: { linux: 'libonnxruntime_providers_cuda.so', win32: 'onnxruntime_providers_cuda.dll' },
+};
+
+/**
+ * Why a provider cannot run here, when that is plain before asking ORT (which would print a native error line on
+ * the console for each failed session): not built into this onnxruntime-node, or its library not installed.
+ */
+export function providerUnavailable(name: ProviderName, bindingDir = ortBindingDir()): string | undefined {
+  if (name === 'cpu') return undefined;
+  const listed = ort.listSupportedBackends().find((b) => b.name === ORT_NAME[name]);
+  if (!listed) return `this onnxruntime-node (${process.platform}-${process.arch}) is not built with ${name}`;
+  const lib = PROVIDER_LIBRARY[name]?.[process.platform];
+  if (!listed.bundled && lib && bindingDir && !existsSync(join(bindingDir, lib))) {
+    return `${lib} is not installed beside onnxruntime-node's binding (${bindingDir}); install onnxruntime-node without ONNXRUNTIME_NODE_INSTALL=skip to get it`;
+  }
+  return undefined;
+}
+
+function ortBindingDir(): string | undefined {
+  try {
+    const index = createRequire(import.meta.url).resolve('onnxruntime-node');
+    return join(dirname(index), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  } catch {
+    return undefined;
+  }
+}
 
 export class OrtParts implements PartExecutor {
   private sessions = new Map<string, Promise<ort.InferenceSession>>();
@@ -32,6 +64,11 @@ export class OrtParts implements PartExecutor {
       extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     };
     if (this.opts.threads) base.intraOpNumThreads = this.opts.threads;
+    const missing = providerUnavailable(this.inUse);
+    if (missing) {
+      this.opts.log?.(`patching: execution provider ${this.inUse} is not available (${missing}); using cpu`);
+      this.inUse = 'cpu';
+    }
     if (this.inUse !== 'cpu') {
       try {
         return await ort.InferenceSession.create(path, { ...base, executionProviders: [ORT_NAME[this.inUse], 'cpu'] });
