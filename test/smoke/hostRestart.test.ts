@@ -98,6 +98,7 @@ describe('host killed mid-attempt', () => {
     const recovered = rs.filter((r) => r.kind === 'app.recovered');
     expect(recovered).toHaveLength(1);
     expect(recovered[0]!.seq).toBeGreaterThan(typed.seq);
+    expect(recovered[0]!.data.clean).toBe(false); // the host was killed, not closed
     expect(recovered[0]!.data.gapWallMs).toBeGreaterThanOrEqual(3000);
     expect(recovered[0]!.data.gapWallMs).toBeLessThan(30_000);
     expect(Math.abs(recovered[0]!.t - before.elapsedMs)).toBeLessThan(1000);

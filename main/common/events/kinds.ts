@@ -69,9 +69,10 @@ export const KnownKinds = {
   'app.expired': z.object({ timeLimitMs: z.number().positive(), lateByMs: z.number().nonnegative() }),
   /**
    * The log was reopened after a gap: the app crashed, was killed, or was closed. gapWallMs: wall time since the
-   * last record kept; droppedTornBytes: bytes of a half-written last line that recovery cut off.
+   * last record kept; droppedTornBytes: bytes of a half-written last line that recovery cut off; clean: the last
+   * writer closed the log at lastSeq (absent in logs written before it was recorded).
    */
-  'app.recovered': z.object({ gapWallMs: z.number(), droppedTornBytes: count, lastSeq: z.number().int().min(-1) }),
+  'app.recovered': z.object({ gapWallMs: z.number(), droppedTornBytes: count, lastSeq: z.number().int().min(-1), clean: z.boolean().optional() }),
   /** A network interface went up or down. */
   'os.net': z.object({ name: z.string().min(1), up: z.boolean(), addresses: z.array(z.string()).optional() }),
   /** A GPU sample (nvidia-smi), every 10 s where it answers. */

@@ -47,7 +47,7 @@ describe('EventLog recovery', () => {
 
     const rs = await records();
     expect(rs.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4]);
-    expect(rs[3]).toMatchObject({ kind: 'app.recovered', t: 110, data: { gapWallMs: 60_000, droppedTornBytes: torn.length, lastSeq: 2 } });
+    expect(rs[3]).toMatchObject({ kind: 'app.recovered', t: 110, data: { gapWallMs: 60_000, droppedTornBytes: torn.length, lastSeq: 2, clean: false } });
     expect(await readFile(seg1(), 'utf8')).not.toContain(torn + '\n');
     expect(await verifyLog(dir)).toMatchObject({ ok: true, lastSeq: 4 });
   });
@@ -66,7 +66,23 @@ describe('EventLog recovery', () => {
     const log = await openTestLog(dir, key, { resumeT: 5_000 });
     await log.close();
     const last = (await records()).at(-1)!;
-    expect(last).toMatchObject({ seq: 3, t: 5_000, kind: 'app.recovered', data: { droppedTornBytes: 0, lastSeq: 2 } });
+    expect(last).toMatchObject({ seq: 3, t: 5_000, kind: 'app.recovered', data: { droppedTornBytes: 0, lastSeq: 2, clean: true } });
+  });
+
+  it('tells a crash from a clean close: records written after the reopen and never closed make the next reopen unclean', async () => {
+    await threeRecords();
+    const crashed = await openTestLog(dir, key);
+    expect(crashed.recovery?.clean).toBe(true);
+    crashed.append('pty', 'pty.input', { ptyId: 'p', data: 'x' }, 200);
+    await crashed.flush();
+    // No close: the process died here. Even a crash right after reopening (no new record durable) is not clean.
+    const next = await openTestLog(dir, key);
+    expect(next.recovery).toMatchObject({ lastSeq: 4, clean: false });
+    const again = await openTestLog(dir, key);
+    expect(again.recovery).toMatchObject({ lastSeq: 5, clean: false });
+    await again.close();
+    expect((await records()).filter((r) => r.kind === 'app.recovered').map((r) => r.data.clean)).toEqual([true, false, false]);
+    expect(await verifyLog(dir)).toMatchObject({ ok: true });
   });
 
   it('cuts a torn checkpoint line', async () => {

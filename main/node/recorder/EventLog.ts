@@ -1,4 +1,5 @@
 import { createPublicKey, hash } from 'node:crypto';
+import { join } from 'node:path';
 import { RedeskError, toErrorData } from '../../common/errors';
 import type { EventRecord, EventSrc, EventsMeta } from '../../common/events/record';
 import { toOpenSsh } from '../keys/openssh';
@@ -85,12 +86,16 @@ export class EventLog {
     const cpFile = new AppendFile(paths.checkpoints, await fs.openFile(paths.checkpoints), tail.checkpointsSize);
     await fs.syncDir(paths.dir);
     const log = new EventLog(opts, fs, meta, paths.dir, tail, segment, cpFile);
+    const closedAt = await readClosedMarker(fs, paths.dir);
+    if (closedAt) await fs.writeFileAtomic(closedMarkerPath(paths.dir), '{"open":true}\n'); // a crash from here on is not clean
     if (tail.lastSeq >= 0) {
       const lastSign = Math.max(tail.lastWall ? Date.parse(tail.lastWall) : -Infinity, opts.lastAliveWallMs ?? -Infinity);
       const gapWallMs = Number.isFinite(lastSign) ? opts.clock.wallMs() - lastSign : 0;
       const { lastSeq, lastT, droppedTornBytes, droppedTornCheckpointBytes } = tail;
-      log.recovery = { lastSeq, lastT, gapWallMs, droppedTornBytes, droppedTornCheckpointBytes };
-      log.append('app', 'app.recovered', { gapWallMs, droppedTornBytes, lastSeq }, opts.resumeT ?? lastT);
+      // Clean: the last writer closed the log at exactly this record, and nothing was torn since.
+      const clean = closedAt?.lastSeq === lastSeq && droppedTornBytes === 0 && droppedTornCheckpointBytes === 0;
+      log.recovery = { lastSeq, lastT, gapWallMs, droppedTornBytes, droppedTornCheckpointBytes, clean };
+      log.append('app', 'app.recovered', { gapWallMs, droppedTornBytes, lastSeq, clean }, opts.resumeT ?? lastT);
       // A full disk must not stop the attempt from opening: the record waits in memory and writeError says why.
       await log.flush().catch(() => undefined);
     }
@@ -214,6 +219,8 @@ export class EventLog {
     clearTimeout(this.retryTimer);
     await this.draining?.catch(() => undefined);
     await Promise.allSettled([this.segment.close(), this.checkpointer.close()]);
+    // Everything is on disk: the next opener may call the gap a clean close rather than a crash.
+    await this.fs.writeFileAtomic(closedMarkerPath(this.eventsDir), `${JSON.stringify({ lastSeq: this.durable.seq })}\n`).catch(() => undefined);
   }
 
   private background(): void {
@@ -300,5 +307,24 @@ export class EventLog {
     }
     this.errorListeners.emit(this.lastError);
     return RedeskError.fromData(this.lastError);
+  }
+}
+
+/**
+ * `events/closed.json`: written by a clean close with the last durable seq, overwritten on reopen. Outside the
+ * chain (it only chooses between "closed" and "crashed" in the reopening record) and never bundled.
+ */
+function closedMarkerPath(eventsDir: string): string {
+  return join(eventsDir, 'closed.json');
+}
+
+async function readClosedMarker(fs: LogFs, eventsDir: string): Promise<{ lastSeq: number } | undefined> {
+  const buf = await fs.readFile(closedMarkerPath(eventsDir)).catch(() => undefined);
+  if (!buf) return undefined;
+  try {
+    const v = JSON.parse(buf.toString('utf8')) as { lastSeq?: unknown };
+    return typeof v.lastSeq === 'number' ? { lastSeq: v.lastSeq } : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -57,6 +57,8 @@ export interface RecoveryInfo {
   gapWallMs: number;
   droppedTornBytes: number;
   droppedTornCheckpointBytes: number;
+  /** The last writer closed the log cleanly at lastSeq (no crash or kill in between). */
+  clean: boolean;
 }
 
 /** Data for append: a known kind's shape, or any JSON object. */

@@ -79,7 +79,8 @@ export class MarkerBuilder {
       case 'app.recovered': {
         const gap = typeof d.gapWallMs === 'number' ? ` after ${duration(d.gapWallMs)}` : '';
         const torn = typeof d.droppedTornBytes === 'number' && d.droppedTornBytes > 0 ? `, ${d.droppedTornBytes} torn bytes dropped` : '';
-        this.push({ t: r.t, kind: 'recovered', label: `log reopened${gap}${torn}` });
+        const how = d.clean === true ? ' (closed cleanly)' : d.clean === false ? ' (after a crash or kill)' : '';
+        this.push({ t: r.t, kind: 'recovered', label: `log reopened${gap}${how}${torn}` });
         return;
       }
       case 'app.start':
