@@ -22,7 +22,7 @@ import { EnvRegistry } from './envs/EnvRegistry';
 import { envPacksApi } from './envpacks/envPacksApi';
 import type { AssetHashCache } from './envs/assets';
 import { runPreflight } from './envs/preflight';
-import { PythonResolver } from './envs/resolvePython';
+import { PythonResolver, withPythonPath } from './envs/resolvePython';
 import { EventBus } from './EventBus';
 import type { KeyProtector } from './keys/keyStore';
 import { GpuSampler } from './os/GpuSampler';
@@ -100,10 +100,11 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const python = new PythonResolver();
   const assetHashes: AssetHashCache = new Map();
   const preflightOpts = { diskPath: paths.dataDir, resolver: python, assetHashes };
+  const kitPythonPath = [join(paths.root, 'resources', 'python')];
   const scorer = new ScorerRunner({
     logger,
     resolver: python,
-    pythonPath: [join(paths.root, 'resources', 'python')],
+    pythonPath: kitPythonPath,
     taskStdInstallDir: join(paths.dataDir, 'cache', 'taskstd'),
   });
   const version = appVersion(paths.root);
@@ -232,6 +233,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         // Organizer-supplied assets live in the environment's assets/ folder; starters and instructions name it so.
         ASSETS_DIR: join((await envs.get(info.envId)).dir, 'assets'),
         PATH: `${(toolsDir ??= await writeShellTools(paths.dataDir, paths.root))}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+        // The environment kit (redesk_envkit: e.g. rust.check) imports in the terminal as it does while scoring.
+        PYTHONPATH: withPythonPath(kitPythonPath, process.env.PYTHONPATH),
       };
       const service = ptys();
       const shell = shellLaunch({ baseEnv: process.env, env, exists: existsSync }).file;

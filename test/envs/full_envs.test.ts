@@ -328,7 +328,7 @@ describe('rust_codecontests_inference: problems and counting', () => {
   const py = (code: string): unknown => {
     const out = spawnSync(SYSTEM_PYTHON, ['-c', `import json, sys\nsys.path.insert(0, "scorer")\nimport problems as pr\n${code}`], {
       cwd: envDir('rust_codecontests_inference'),
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+      env: { ...process.env, PYTHONPATH: KIT, PYTHONDONTWRITEBYTECODE: '1' },
       encoding: 'utf8',
     });
     expect(out.stderr).toBe('');
@@ -423,6 +423,38 @@ describe.skipIf(!rustc)('rust_codecontests_inference: judging real Rust (needs r
     const seen = readFileSync(join(ws, 'seen_good.json'), 'utf8');
     expect(seen).toContain('1 2');
     expect(seen).not.toContain('2000000000');
+  });
+
+  it('lets the guarded scaffold test candidates on the public examples through the scorer (rust.check), by its rules', { timeout: 240_000 }, async () => {
+    const ws = fresh('rust-check');
+    // Three candidates per problem, tried in order: a forbidden one, a wrong one, the right one. The scaffold keeps the
+    // first that passes the public examples; what check() said is written down for the test to read.
+    const candidates = [SOLUTIONS.cheat, SOLUTIONS.wrong, GOOD];
+    writeFileSync(
+      join(ws, 'solve.py'),
+      `import json, os\nfrom redesk_envkit.rust import check\nCANDIDATES = ${JSON.stringify(candidates)}\n` +
+        `def generate_solution(problem):\n    seen = []\n    for code in CANDIDATES:\n` +
+        `        r = check(code, problem["public_tests"], problem["time_limit_s"])\n        seen.append(r["verdict"])\n` +
+        `        if r["verdict"] == "accepted":\n            break\n` +
+        `    with open(os.path.join(os.path.dirname(__file__), "checked_" + problem["name"] + ".json"), "w") as f:\n` +
+        `        json.dump(seen, f)\n    return code\n`,
+    );
+    const r = await scorer('rust_codecontests_inference', 'score.py', ['--workspace', ws, '--problems', problemsFile]);
+    // GOOD passes every test of every problem but "overflow" (whose private test needs i64: GOOD has it).
+    expect(r.score, r.message).toBeCloseTo(1, 10);
+    const seen = JSON.parse(readFileSync(join(ws, 'checked_good.json'), 'utf8')) as string[];
+    expect(seen).toEqual([expect.stringMatching(/^forbidden: include/), 'test 1: wrong answer', 'accepted']);
+  });
+
+  it('checks candidates in the terminal too (no scorer: compiled here), and refuses a malformed request', () => {
+    const out = spawnSync(
+      SYSTEM_PYTHON,
+      ['-c', `import json\nfrom redesk_envkit.rust import check, answer_check\nr = check(${JSON.stringify(GOOD)}, [{"input": "2 2\\n", "output": "4"}])\n` +
+        `try:\n    answer_check({"op": "rust.check", "code": "", "tests": "nope"})\n    bad = None\nexcept ValueError as e:\n    bad = str(e)\nprint(json.dumps({"r": r, "bad": bad}))`],
+      { env: { ...process.env, PYTHONPATH: KIT, PYTHONDONTWRITEBYTECODE: '1' }, encoding: 'utf8' },
+    );
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout)).toEqual({ r: { verdict: 'accepted', passed: 1, tests: 1 }, bad: expect.stringMatching(/tests must be a list/) });
   });
 
   it('catches a scaffold that reads the environment folder (where the held-out problems live)', { timeout: 120_000 }, async () => {

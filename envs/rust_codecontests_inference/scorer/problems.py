@@ -2,6 +2,8 @@
 split into what the scaffold may see (the statement and the public examples) and what judges it (every test)."""
 import json
 
+from redesk_envkit.rust import outputs_match  # noqa: F401 - the judge's comparison, used by callers here
+
 DEFAULT_TIME_LIMIT_S = 2.0
 # CodeContests limits were set for C++ on the contest's machines; a generous floor avoids judging the machine.
 MIN_TIME_LIMIT_S = 1.0
@@ -69,12 +71,6 @@ def statement(problem):
     return {"name": problem["name"], "description": problem["description"],
             "public_tests": problem["public_tests"], "time_limit_s": problem["time_limit_s"],
             "memory_limit_bytes": problem["memory_limit_bytes"]}
-
-
-def outputs_match(got, want):
-    """Token-wise equality (whitespace and line breaks are not significant), as CodeContests' checker does for
-    exact-output problems."""
-    return got.split() == want.split()
 
 
 def fraction_solved(verdicts):

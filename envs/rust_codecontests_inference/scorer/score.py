@@ -1,5 +1,6 @@
 """Scorer for rust_codecontests_inference: runs the workspace's scaffold (solve.py) on the held-out problems'
-statements in a guarded process, then compiles each returned Rust program with rustc and runs it on every test.
+statements in a guarded process (which may test its candidates with redesk_envkit.rust.check: the scorer compiles
+and runs them), then compiles each returned Rust program with rustc and runs it on every test.
 
 Raw score: the fraction of problems solved (compiles, and passes every public, private and generated test within
 the time limit), 0..1, higher is better. The scaffold never sees the private or generated tests.
@@ -16,10 +17,9 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from redesk_envkit import emit, invalid, run_problem, run_solution  # noqa: E402
+from redesk_envkit import emit, invalid, rust, run_problem, run_solution  # noqa: E402
 
 import problems as pr  # noqa: E402
-import rust_judge  # noqa: E402
 
 SCAFFOLD_TIMEOUT_S = 3600
 JUDGE_WORKERS = max(1, min(8, (os.cpu_count() or 2) // 2))
@@ -37,7 +37,7 @@ def read_solutions(path, names):
 
 def judge_all(problem_list, codes, rustc="rustc"):
     with ThreadPoolExecutor(JUDGE_WORKERS) as pool:
-        return list(pool.map(lambda pc: rust_judge.judge(pc[0], pc[1], rustc), zip(problem_list, codes)))
+        return list(pool.map(lambda pc: rust.judge(pc[0], pc[1], rustc), zip(problem_list, codes)))
 
 
 def report(verdicts):
@@ -74,7 +74,8 @@ def main(argv=None):
             json.dump([pr.statement(p) for p in problem_list], f)
         run = run_solution(workspace, [os.path.join(HERE, "scaffold_harness.py"), "--solution",
                                        os.path.join(workspace, "solve.py"), "--problems", statements, "--out", out],
-                           timeout=SCAFFOLD_TIMEOUT_S, allow_read=[tmp], preload=())
+                           timeout=SCAFFOLD_TIMEOUT_S, allow_read=[tmp], preload=(),
+                           service=rust.answer_check, service_workers=JUDGE_WORKERS)
         problem = run_problem(run, "the scaffold")
         if problem:
             return invalid("invalid: " + problem[0], problem[1])

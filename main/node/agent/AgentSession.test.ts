@@ -147,6 +147,9 @@ describe('agent tools', () => {
     expect(again.content[0]!.text).toContain('[exit code: 3]');
     const multi = await call('bash', { command: "cd ..\ncat <<'EOF'\nline 'one'\nEOF\nfalse" });
     expect(multi.structuredContent).toMatchObject({ output: "line 'one'\n", exitCode: 1 });
+    // The environment kit imports in the attempt's terminals as it does while scoring (a scaffold's rust.check).
+    const kit = await call('bash', { command: 'python3 -c "import redesk_envkit.rust; print(\'kit ok\')"' });
+    expect(kit.structuredContent).toMatchObject({ output: 'kit ok\n', exitCode: 0 });
   });
 
   it('caps output (head and tail kept) and kills a command that outlives its timeout', async () => {

@@ -15,6 +15,8 @@ import threading
 import time
 import traceback
 
+from . import service as _service
+
 __all__ = [
     "emit", "invalid", "run_solution", "SolutionRun", "median_time", "calibrated_baseline", "load_module_from",
     "KIT_DIR", "child_channel", "child_result", "run_problem",
@@ -77,7 +79,8 @@ def _drain(stream, sink):
 
 
 def run_solution(workspace, argv, *, timeout, env=None, cwd=None, allow_read=(), deny_read=(), env_dir=None,
-                 preload=("numpy",), allow_spawn=False, allow_ctypes=False, allow_write=()):
+                 preload=("numpy",), allow_spawn=False, allow_ctypes=False, allow_write=(), service=None,
+                 service_workers=4):
     """Run argv (a Python file and its arguments, or ["-m", module, ...]) in a guarded child Python.
 
     The child may write only inside `workspace`, a private temp dir (TMPDIR, removed afterwards) and the
@@ -85,6 +88,8 @@ def run_solution(workspace, argv, *, timeout, env=None, cwd=None, allow_read=(),
     (env_dir, default $REDESK_ENV_DIR or the scorer's cwd, which the app sets to the environment folder) nor any
     `deny_read` folder except the `allow_read` paths, may not use ctypes or start processes. `preload` modules are
     imported before the guard starts (numpy and torch load native code through ctypes while importing).
+    `service`, a function of one JSON request, answers the child's `redesk_envkit.service.call` outside the guard
+    (in `service_workers` threads): a tool the harness trusts, run on the solution's behalf.
     On timeout the whole process group is killed. Returns a SolutionRun.
     """
     workspace = os.path.realpath(workspace)
@@ -94,6 +99,11 @@ def run_solution(workspace, argv, *, timeout, env=None, cwd=None, allow_read=(),
     child_env.update({"TMPDIR": tmp, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
                       "REDESK_ENV_DIR": env_dir})
     child_env["PYTHONPATH"] = os.pathsep.join([KIT_DIR] + [p for p in child_env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    server = _service.Server(service, service_workers) if service else None
+    service_fds = ()
+    if server:
+        service_fds, service_env = server.child_fds()
+        child_env.update(service_env)
     read_end, write_end = os.pipe()
     cmd = [sys.executable, "-m", "redesk_envkit.guard", "--workspace", workspace, "--report-fd", str(write_end),
            "--env-dir", env_dir]
@@ -113,10 +123,12 @@ def run_solution(workspace, argv, *, timeout, env=None, cwd=None, allow_read=(),
     started = time.monotonic()
     try:
         proc = subprocess.Popen(cmd, cwd=cwd or workspace, env=child_env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(write_end,),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(write_end,) + service_fds,
                                 start_new_session=True)
     finally:
         os.close(write_end)
+        if server:
+            server.start()
     out, err, report = [], [], []
     readers = [threading.Thread(target=_drain, args=(proc.stdout, out), daemon=True),
                threading.Thread(target=_drain, args=(proc.stderr, err), daemon=True),
@@ -126,6 +138,8 @@ def run_solution(workspace, argv, *, timeout, env=None, cwd=None, allow_read=(),
     # The group goes too: whatever the solution left running (it may not spawn, but with allow_spawn it can).
     timed_out = wait_group(proc, timeout)
     seconds = time.monotonic() - started
+    if server:
+        server.close()
     for t in readers:
         t.join(timeout=5)
     _rmtree(tmp)

@@ -1,4 +1,9 @@
-"""Compiles a Rust solution with rustc and runs it on a problem's tests, each under the problem's time limit."""
+"""Rust contest programs: compiled with rustc and run on tests, each under a time and memory limit.
+
+The scorer judges with `judge`. A scaffold tests its candidates with `check(code, tests)`: in the attempt's
+terminal it compiles and runs here; under the scorer's guard (which lets no process start) the scorer answers it
+through `redesk_envkit.service`, with the same rules, so a scaffold that tests candidates scores as it develops.
+"""
 import os
 import re
 import resource
@@ -6,7 +11,7 @@ import shutil
 import subprocess
 import tempfile
 
-from problems import outputs_match
+from . import service
 
 COMPILE_TIMEOUT_S = 60
 # A contest program needs stdin and stdout only. The programs come from the expert's scaffold and run as native
@@ -74,6 +79,49 @@ def run_test(binary, test, time_limit_s, memory_limit_bytes):
     if proc.returncode != 0:
         return "runtime error (exit %d)" % proc.returncode
     return "ok" if outputs_match(proc.stdout.decode("utf-8", "replace"), test["output"]) else "wrong answer"
+
+
+def outputs_match(got, want):
+    """Token-wise equality (whitespace and line breaks are not significant), as CodeContests' checker does for
+    exact-output problems."""
+    return got.split() == want.split()
+
+
+DEFAULT_TIME_LIMIT_S = 2.0
+DEFAULT_MEMORY_LIMIT_BYTES = 256 << 20
+CHECK_OP = "rust.check"
+# What one check may ask: a scaffold's candidates are tested on a problem's public examples, not on a data set.
+MAX_CHECK_TESTS = 50
+MAX_CHECK_TIME_LIMIT_S = 10.0
+
+
+def check(code, tests, time_limit_s=DEFAULT_TIME_LIMIT_S, memory_limit_bytes=DEFAULT_MEMORY_LIMIT_BYTES):
+    """Compiles `code` and runs it on `tests` ([{input, output}]), stopping at the first failure.
+
+    Returns {"verdict": "accepted" | "no code" | "forbidden: ..." | "compile error: ..." | "test N: ...",
+    "passed": int, "tests": int}. Works in the terminal (rustc on PATH) and while scoring (the scorer runs it).
+    """
+    request = {"op": CHECK_OP, "code": code, "tests": tests, "time_limit_s": time_limit_s,
+               "memory_limit_bytes": memory_limit_bytes}
+    if service.available():
+        return service.call(request)
+    return answer_check(request)
+
+
+def answer_check(request, rustc="rustc"):
+    """A check request answered here (the scorer's service handler, or check() outside scoring)."""
+    if not isinstance(request, dict) or request.get("op") != CHECK_OP:
+        raise ValueError("not a %s request" % CHECK_OP)
+    tests = request.get("tests")
+    if not isinstance(tests, list) or len(tests) > MAX_CHECK_TESTS or not all(
+            isinstance(t, dict) and isinstance(t.get("input"), str) and isinstance(t.get("output"), str) for t in tests):
+        raise ValueError("tests must be a list of at most %d {input, output} strings" % MAX_CHECK_TESTS)
+    limit = float(request.get("time_limit_s") or DEFAULT_TIME_LIMIT_S)
+    memory = int(request.get("memory_limit_bytes") or DEFAULT_MEMORY_LIMIT_BYTES)
+    problem = {"name": "check", "tests": tests, "time_limit_s": min(max(limit, 0.1), MAX_CHECK_TIME_LIMIT_S),
+               "memory_limit_bytes": memory}
+    r = judge(problem, request.get("code") if isinstance(request.get("code"), str) else "", rustc)
+    return {"verdict": r["verdict"], "passed": r["passed"], "tests": r["tests"]}
 
 
 def judge(problem, code, rustc="rustc"):
