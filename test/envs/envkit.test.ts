@@ -117,6 +117,30 @@ describe('redesk_envkit.run_solution guard', () => {
     expect(out.trim()).toBe('True TIMEOUT 2');
   });
 
+  it('answers a guarded solution through a harness service: concurrent calls matched, a refused request an error, no service outside', { timeout: 60_000 }, () => {
+    const child =
+      'from concurrent.futures import ThreadPoolExecutor\nfrom redesk_envkit import service\n' +
+      'with ThreadPoolExecutor(8) as p:\n    got = list(p.map(lambda i: service.call({"n": i})["square"], range(40)))\n' +
+      'assert got == [i * i for i in range(40)], got\n' +
+      'try:\n    service.call({"n": "x"})\nexcept service.ServiceError as e:\n    print("refused:", e)\n';
+    const out = execFileSync(
+      SYSTEM_PYTHON,
+      [
+        '-c',
+        'import sys, redesk_envkit as k\nfrom redesk_envkit import service\n' +
+          'def square(req):\n    if not isinstance(req["n"], int):\n        raise ValueError("n must be an integer")\n    return {"square": req["n"] ** 2}\n' +
+          `r = k.run_solution(sys.argv[1], ["-c", ${JSON.stringify(child)}], timeout=30, service=square)\n` +
+          'print(r.returncode, r.violation, r.stdout.strip(), r.stderr_tail())\n' +
+          'try:\n    service.call({})\nexcept service.ServiceError as e:\n    print("outside:", e)',
+        root,
+      ],
+      { env: { ...process.env, PYTHONPATH: join(REPO, 'resources', 'python') }, encoding: 'utf8' },
+    );
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toBe('0 None refused: ValueError: n must be an integer ');
+    expect(lines[1]).toMatch(/^outside: no service/);
+  });
+
   it('calibrated_baseline measures once per cache folder and reuses the result', { timeout: 30_000 }, () => {
     const cache = join(root, 'cal');
     const code =
