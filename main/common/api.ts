@@ -10,6 +10,7 @@ import type {
   ExplainResult,
   ModelSummary,
   PatchProgress,
+  ProviderInfo,
   SweepRequest,
   SweepResult,
   TokenizedText,
@@ -280,6 +281,8 @@ export interface RedeskApi {
   patchExplain(req: ExplainRequest): Promise<ExplainResult>;
   patchAttention(modelId: string, text: string): Promise<AttentionResult>;
   patchCancel(jobId: string): Promise<void>;
+  /** Each execution provider, and whether it can run here (why not, when not). */
+  patchProviders(): Promise<ProviderInfo[]>;
 }
 
 export type ApiMethod = keyof RedeskApi;
@@ -325,6 +328,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'patchExplain',
   'patchAttention',
   'patchCancel',
+  'patchProviders',
 ] as const;
 
 /** Events pushed from the services to every connected client. */

@@ -247,7 +247,11 @@ describe('path-patching explorer in browser mode', () => {
     expect(await page.getByTestId('model-attn_only_2l').textContent()).toContain('2 layer(s) × 4 head(s)');
     await page.getByTestId('metric').selectOption('kl');
     // Asking for CUDA on a machine without it runs on cpu, and the page says so.
+    // The select says so before the run too, with the reason.
+    expect(await page.locator('[data-testid="provider"] option[value="cuda"]').textContent()).toBe('CUDA (NVIDIA) — not installed here');
+    expect(await page.locator('[data-testid="provider"] option[value="cpu"]').textContent()).toBe('CPU');
     await page.getByTestId('provider').selectOption('cuda');
+    expect(await page.getByTestId('provider-unavailable').textContent()).toMatch(/^CUDA \(NVIDIA\) is not available here \(libonnxruntime_providers_cuda\.so is not installed.*\); runs use the CPU\.$/);
     await page.getByTestId('answer-correct').fill('');
     await page.getByTestId('answer-incorrect').fill('');
     const seg = 'q w e r t y u i o p k j'.split(' ');

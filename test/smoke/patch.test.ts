@@ -69,4 +69,14 @@ describe('redesk patch (built CLI, ORT in its worker)', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('MODEL_NOT_FOUND');
   });
+
+  it('lists the execution providers with what the API says about each (cpu always available)', async () => {
+    const r = spawnSync(process.execPath, [bin, 'patch', 'providers', '--json'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const list = JSON.parse(r.stdout) as { name: string; available: boolean; reason?: string }[];
+    expect(list.map((p) => p.name)).toEqual(['cpu', 'cuda', 'dml', 'coreml']);
+    expect(list[0]).toEqual({ name: 'cpu', available: true });
+    for (const p of list) if (!p.available) expect(p.reason).toMatch(/not (installed|built)/);
+    expect(list).toEqual(await api.patchProviders());
+  });
 });

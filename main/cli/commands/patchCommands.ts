@@ -7,7 +7,7 @@ import { PROVIDERS, type PatchMetric, type PromptPair, type ProviderName, type S
 import { defaultDataDir, packageRoot } from '../../node/appPaths';
 import { inductionScores } from '../../node/patching/engine/induction';
 import type { PatchEngine } from '../../node/patching/engine/PatchEngine';
-import { ModelEngines } from '../../node/patching/patchingApi';
+import { ModelEngines, providerInfos } from '../../node/patching/patchingApi';
 import { fail, print } from '../output';
 
 interface ModelOpts {
@@ -173,6 +173,15 @@ export function registerPatchCommands(program: Command): void {
       } catch (e) {
         fail(e, !!o.json);
       }
+    });
+
+  patch
+    .command('providers')
+    .description('the execution providers, and whether each can run here')
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) => {
+      const r = providerInfos();
+      print(!!o.json, r, () => r.map((p) => `${p.name.padEnd(7)} ${p.available ? 'available' : `not available: ${p.reason}`}`).join('\n'));
     });
 
   patch

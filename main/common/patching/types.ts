@@ -15,6 +15,13 @@ export type HeadChannel = 'q' | 'k' | 'v';
 /** ONNX Runtime execution providers: cpu always; the others where the user has installed them (else cpu is used). */
 export const PROVIDERS = ['cpu', 'cuda', 'dml', 'coreml'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
+/** Whether a provider can run here: cpu always; another when this onnxruntime-node has it and its library is installed. */
+export interface ProviderInfo {
+  name: ProviderName;
+  available: boolean;
+  /** Why not, when not. */
+  reason?: string;
+}
 export type PatchMetric = 'logit-diff' | 'loss' | 'kl';
 
 /** A model's shape, as model.json gives it. */

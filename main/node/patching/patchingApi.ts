@@ -2,10 +2,11 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EmitFn, RedeskApi } from '../../common/api';
 import { RedeskError, type ErrorCode } from '../../common/errors';
-import { PROVIDERS, type ModelSummary, type ProviderName } from '../../common/patching/types';
+import { PROVIDERS, type ModelSummary, type ProviderInfo, type ProviderName } from '../../common/patching/types';
 import { RunControl } from './engine/jobs';
 import type { EngineOptions } from './engine/PatchEngine';
 import { PatchEngine } from './engine/PatchEngine';
+import { providerUnavailable } from './engine/ortParts';
 import { listModels, loadModelDir } from './model';
 
 async function folderStamp(dir: string): Promise<string> {
@@ -22,7 +23,7 @@ export interface PatchingApiOptions {
   engine?: EngineOptions;
 }
 
-type PatchingApi = Pick<RedeskApi, 'modelList' | 'modelTokenize' | 'patchSweep' | 'patchExplain' | 'patchAttention' | 'patchCancel'>;
+type PatchingApi = Pick<RedeskApi, 'modelList' | 'modelTokenize' | 'patchSweep' | 'patchExplain' | 'patchAttention' | 'patchCancel' | 'patchProviders'>;
 
 /**
  * Engines for models found in `modelDirs`, by id (folder name). One engine, hence one worker with its ORT sessions,
@@ -80,6 +81,14 @@ export class ModelEngines {
   }
 }
 
+/** Each execution provider, and whether it can run here. */
+export function providerInfos(): ProviderInfo[] {
+  return PROVIDERS.map((name) => {
+    const reason = providerUnavailable(name);
+    return reason ? { name, available: false, reason } : { name, available: true };
+  });
+}
+
 /** The explorer's API methods: runs report `patch.progress` under their job id and stop on patchCancel. */
 export function patchingApi(opts: PatchingApiOptions): PatchingApi {
   const engines = new ModelEngines(opts.modelDirs, opts.engine);
@@ -107,5 +116,6 @@ export function patchingApi(opts: PatchingApiOptions): PatchingApi {
       const ctl = jobs.get(jobId);
       if (ctl) ctl.cancelled = true;
     },
+    patchProviders: async () => providerInfos(),
   };
 }

@@ -33,6 +33,7 @@ export function PromptInputs() {
   const x = useStore((s) => s.explorer);
   const model = selectedModel(x);
   const warning = lengthWarning(x);
+  const unavailable = x.providers?.find((i) => i.name === x.provider && !i.available);
   return (
     <section className="explorer-card">
       <h3>Inputs</h3>
@@ -63,12 +64,21 @@ export function PromptInputs() {
       <label className="metric-field">
         <span className="muted small">Execution provider (each result shows the one that ran)</span>
         <select data-testid="provider" value={x.provider} onChange={(e) => setProvider(e.target.value as ProviderName)}>
-          {PROVIDERS.map((p) => (
-            <option key={p} value={p}>
-              {PROVIDER_LABELS[p]}
-            </option>
-          ))}
+          {PROVIDERS.map((p) => {
+            const info = x.providers?.find((i) => i.name === p);
+            return (
+              <option key={p} value={p} title={info?.reason}>
+                {PROVIDER_LABELS[p]}
+                {info && !info.available ? ' — not installed here' : ''}
+              </option>
+            );
+          })}
         </select>
+        {unavailable?.reason && (
+          <span className="warn-text small" data-testid="provider-unavailable">
+            {PROVIDER_LABELS[unavailable.name]} is not available here ({unavailable.reason}); runs use the CPU.
+          </span>
+        )}
       </label>
       <div className="answer-row">
         <AnswerField which={0} label="Correct answer" />

@@ -19,6 +19,15 @@ export function openExplorerView(): void {
   writeHash('#/explorer');
   installProgress();
   void loadModels();
+  void loadProviders();
+}
+
+async function loadProviders(): Promise<void> {
+  try {
+    patchExplorer({ providers: await api.patchProviders() });
+  } catch {
+    patchExplorer({ providers: null }); // the select still offers every provider; results say which one ran
+  }
 }
 
 export function explorerFromHash(): boolean {

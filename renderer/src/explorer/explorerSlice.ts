@@ -3,7 +3,7 @@
  * latest sweep, attention patterns and hypothesis. Results are small (a matrix of senders × receivers); activations
  * never come to the renderer.
  */
-import type { AttentionResult, ExplainResult, ModelSummary, PatchMetric, PatchProgress, PromptPair, ProviderName, SweepRequest, SweepResult, TokenizedText } from '../../../main/common/patching/types';
+import type { AttentionResult, ExplainResult, ModelSummary, PatchMetric, PatchProgress, PromptPair, ProviderInfo, ProviderName, SweepRequest, SweepResult, TokenizedText } from '../../../main/common/patching/types';
 
 export interface ErrorInfo {
   code: string;
@@ -42,6 +42,8 @@ export interface ExplorerState {
   metric: PatchMetric;
   /** The execution provider asked for; each result says which one ran (cpu where the other is not installed). */
   provider: ProviderName;
+  /** What each provider can do here (null until asked). */
+  providers: ProviderInfo[] | null;
   dataset: { name: string; pairs: PromptPair[] } | null;
   datasetError?: string;
   /** The request the shown sweep answered (its prompts stay with it while the inputs change). */
@@ -87,6 +89,7 @@ export const explorerSlice = (): ExplorerSlice => ({
     answers: ['', ''],
     metric: 'logit-diff',
     provider: 'cpu',
+    providers: null,
     dataset: null,
     pathDraft: '',
     ...modelScoped(),
