@@ -5,6 +5,7 @@ LLM judge compares each answer with the baseline model's answer (judge.py; rando
 Raw score: the win rate against the baseline (ties count half), 0..1, higher is better.
 """
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -17,6 +18,12 @@ sys.path.insert(0, HERE)
 from redesk_envkit import invalid, run_problem, run_solution  # noqa: E402
 
 import judge  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "starter"))
+import chat_format  # noqa: E402
+
+FORMAT = json.dumps({"template": chat_format.PROMPT_TEMPLATE, "max_new_tokens": chat_format.MAX_NEW_TOKENS,
+                     "stop": chat_format.STOP})
 
 GENERATION_TIMEOUT_S = 1800
 
@@ -45,12 +52,11 @@ def main(argv=None):
         run = run_solution(
             workspace,
             [os.path.join(HERE, "generate.py"), "--model", model_dir, "--prompts", os.path.join(tmp, "prompts.jsonl"),
-             "--out", answers, "--tokenizer", os.path.join(assets, "gpt2")],
+             "--out", answers, "--tokenizer", os.path.join(assets, "gpt2"), "--format", FORMAT],
             timeout=GENERATION_TIMEOUT_S,
-            # Local files only: no downloads, no writes to a shared cache outside the workspace.
-            env=dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_DATASETS_OFFLINE="1"),
-            allow_read=[os.path.join(HERE, "generate.py"), os.path.join(os.path.dirname(HERE), "starter", "chat_format.py"), tmp, os.path.join(assets, "gpt2")],
-            preload=("numpy", "torch", "transformers"),
+            # generate.py itself: tracebacks and warnings quote its lines.
+            allow_read=[os.path.join(HERE, "generate.py"), tmp, os.path.join(assets, "gpt2")],
+            preload=("numpy", "torch"),
         )
         problem = run_problem(run, "generating answers with model/")
         if problem:
