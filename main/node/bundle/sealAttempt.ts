@@ -144,7 +144,7 @@ export async function sealAttempt(attemptDir: string, o: SealOptions): Promise<S
     const front = entryLength(BundleEntry.manifest, draft.length) + entryLength(BundleEntry.manifestSig, sigLength);
 
     await mkdir(dirname(outFile), { recursive: true });
-    writer = await TarFileWriter.create(tmpOut, front);
+    writer = await TarFileWriter.create(tmpOut, front, { syncEarly: true });
     for (const [i, s] of sources.entries()) {
       manifest.files[i]!.sha256 = 'data' in s ? await writer.addBytes(s.name, s.data, mtime) : await writer.addFile(s.name, s.path, s.size, mtime);
     }

@@ -103,7 +103,7 @@ export async function packEnv(o: PackEnvOptions): Promise<PackResult> {
   if (await stat(out).catch(() => undefined)) throw new RedeskError('BAD_REQUEST', `${out} already exists; packs are never overwritten.`, { where: out });
   const part = join(dirname(out), `.${basename(out)}.${randomBytes(4).toString('hex')}.part`);
   const mtime = Math.floor((o.now ?? new Date()).getTime() / 1000);
-  const w = await TarFileWriter.create(part);
+  const w = await TarFileWriter.create(part, 0, { syncEarly: true });
   try {
     await w.addBytes(PACK_JSON, json, mtime);
     await w.addBytes(PACK_SIG, sig, mtime);

@@ -7,6 +7,11 @@ import { endOfArchive, fileHeader, padding } from './tarHeader';
 const CHUNK = 1 << 20;
 /** Writes in flight at once; with one read ahead, this bounds the copy's memory to about 5 MiB. */
 const MAX_INFLIGHT = 4;
+/**
+ * A file that will be synced starts its writeback each time this much more is written, so the disk works while
+ * this thread hashes instead of all at the final sync (Linux would otherwise hold gigabytes dirty until then).
+ */
+const WRITEBACK_EVERY = 8 << 20;
 
 /**
  * Writes a tar file with positional writes, starting wherever it is told (a bundle leaves room at the front for
@@ -15,16 +20,23 @@ const MAX_INFLIGHT = 4;
  */
 export class TarFileWriter {
   private inflight: Promise<void>[] = [];
+  private writeback?: Promise<void>;
+  private writtenSinceWriteback = 0;
+  private writebackError: unknown;
 
   private constructor(
     private readonly fh: FileHandle,
     /** Where the next entry goes. */
     public pos: number,
+    private readonly early: boolean,
   ) {}
 
-  /** A new file (never an existing one), writing from byte `startAt`. */
-  static async create(path: string, startAt = 0): Promise<TarFileWriter> {
-    return new TarFileWriter(await open(path, 'wx', 0o644), startAt);
+  /**
+   * A new file (never an existing one), writing from byte `startAt`. `syncEarly`: it will be closed with
+   * `sync: true`, so writeback may begin while it is written.
+   */
+  static async create(path: string, startAt = 0, opts: { syncEarly?: boolean } = {}): Promise<TarFileWriter> {
+    return new TarFileWriter(await open(path, 'wx', 0o644), startAt, opts.syncEarly ?? false);
   }
 
   /** Copies a file as an entry; returns its sha256. BUNDLE_SOURCE_CHANGED when its size is not `size` any more. */
@@ -61,6 +73,8 @@ export class TarFileWriter {
   async close(opts: { sync: boolean }): Promise<void> {
     try {
       await this.drain();
+      await this.writeback;
+      if (this.writebackError) throw this.writebackError;
       if (opts.sync) await this.fh.sync();
     } finally {
       await this.fh.close();
@@ -75,6 +89,16 @@ export class TarFileWriter {
     p.catch(() => undefined);
     this.inflight.push(p);
     this.pos += buf.length;
+    this.writtenSinceWriteback += buf.length;
+    if (this.early && this.writtenSinceWriteback >= WRITEBACK_EVERY && !this.writeback) {
+      // One at a time, in the thread pool. Its error is kept for close: Linux reports a failed writeback to one
+      // sync only, so the final one could succeed over lost data.
+      this.writtenSinceWriteback = 0;
+      this.writeback = this.fh
+        .datasync()
+        .catch((e: unknown) => void (this.writebackError ??= e))
+        .finally(() => (this.writeback = undefined));
+    }
     if (this.inflight.length >= MAX_INFLIGHT) await this.inflight.shift();
   }
 
