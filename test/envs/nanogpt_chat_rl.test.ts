@@ -62,6 +62,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/** The tokenizer as GPT-2's own files: vocab.json (with <|endoftext|>) and merges.txt with its version line. */
+function writeVocabAndMerges(dir: string): void {
+  const t = tokenizerJson as { model: { vocab: Record<string, number> } };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'vocab.json'), JSON.stringify({ ...t.model.vocab, '<|endoftext|>': V - 1 }));
+  writeFileSync(join(dir, 'merges.txt'), ['#version: 0.2', ...MERGES].join('\n') + '\n');
+}
+
 describe.skipIf(!hasTorch)('redesk_envkit.gpt2 (needs torch in /usr/bin/python3)', () => {
   const tokens = [84, 104, 258, 32, 257, 101, 10, 259, 3, 200, 256, 40];
 
@@ -102,6 +110,13 @@ describe.skipIf(!hasTorch)('redesk_envkit.gpt2 (needs torch in /usr/bin/python3)
       expect(got[i]![1]).toBe(text);
     });
     expect(got[0]![0]).toEqual([116, 256, 258, 109, 101, 258, 110]); // "t", "he", " the", "m", "e", " the", "n"
+    // The same tokenizer as vocab.json and merges.txt (the files the environment pins) gives the same ids.
+    const pair = join(root, 'tok-pair');
+    writeVocabAndMerges(pair);
+    const fromPair = JSON.parse(
+      py(`import json\nfrom redesk_envkit.gpt2 import Tokenizer\nt = Tokenizer.from_dir(${JSON.stringify(pair)})\nprint(json.dumps([t.encode(x) for x in ${JSON.stringify(texts.slice(0, 3))}] + [t.eos_id]))`),
+    ) as unknown[];
+    expect(fromPair).toEqual([got[0]![0], got[1]![0], got[2]![0], V - 1]);
   });
 });
 
@@ -131,8 +146,8 @@ describe.skipIf(!hasTorch)('nanogpt_chat_rl scoring a model for real (needs torc
     const assets = join(root, 'assets');
     writeModel(join(ws, 'model'), tied(randomWeights(cfg, 5)), 'transformer.', true);
     mkdirSync(join(assets, 'gpt2'), { recursive: true });
-    // model/ has no tokenizer: the base model's (assets/gpt2) is used.
-    writeFileSync(join(assets, 'gpt2', 'tokenizer.json'), JSON.stringify(tokenizerJson));
+    // model/ has no tokenizer: the base model's (assets/gpt2: vocab.json and merges.txt, as pinned) is used.
+    writeVocabAndMerges(join(assets, 'gpt2'));
     const N = 4;
     const rows = (f: (i: number) => object) => Array.from({ length: N }, (_, i) => JSON.stringify(f(i))).join('\n') + '\n';
     writeFileSync(join(assets, 'eval_prompts.jsonl'), rows((i) => ({ id: `p${i}`, prompt: `the question ${i}` })));

@@ -69,7 +69,9 @@ class Tokenizer:
                 vocab = json.load(f)
             with open(merges_path, encoding="utf-8") as f:
                 merges = [line.split() for line in f if line.strip() and not line.startswith("#version")]
-            return cls(vocab, merges)
+            # GPT-2's end-of-text is special there too (the tokenizer classes add it), not spelled out in bytes.
+            eot = "<|endoftext|>"
+            return cls(vocab, merges, [{"content": eot, "id": vocab[eot]}] if eot in vocab else [])
         raise ModelError("no tokenizer in %s (tokenizer.json, or vocab.json and merges.txt)" % folder)
 
     def _bpe(self, piece):
