@@ -18,7 +18,7 @@ const { values: args } = parseArgs({
 const lib = await loadSources(
   'patching',
   `export { PatchEngine } from './main/node/patching/engine/PatchEngine';
-   export { seededRandom } from './main/node/patching/engine/induction';
+   export { seededRandom } from './main/common/seededRandom';
    export { loadModelDir } from './main/node/patching/model';`,
 );
 const workerEntry = await bundleEntry('patchWorker', 'main/node/patching/engine/patchWorkerMain.ts');

@@ -5,7 +5,7 @@
 //   node scripts/bench/replay.mjs [--hours H] [--seeks N] [--dir D]
 // Prints `name: value unit (goal ...)` lines.
 import { loadSources } from './loadSources.mjs';
-import { prng, writeSyntheticAttempt } from './syntheticAttempt.mjs';
+import { writeSyntheticAttempt } from './syntheticAttempt.mjs';
 
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,8 +19,9 @@ const { values: args } = parseArgs({
 
 const mod = await loadSources('replay', `export { EventLog } from './main/node/recorder/EventLog';
       export { ReplayService } from './main/node/replay/ReplayService';
-      export { silentLogger } from './main/node/systemClock';`);
-const { EventLog, ReplayService, silentLogger } = mod;
+      export { silentLogger } from './main/node/systemClock';
+      export { seededRandom } from './main/common/seededRandom';`);
+const { EventLog, ReplayService, silentLogger, seededRandom } = mod;
 
 const print = (name, value, unit, goal) => console.log(`${name}: ${value} ${unit}${goal ? ` (goal ${goal})` : ''}`);
 const mib = (n) => (n / 1024 / 1024).toFixed(1);
@@ -36,7 +37,7 @@ const hours = Number(args.hours);
 const dir = await mkdtemp(join(args.dir, 'redesk-bench-replay-'));
 try {
   const g0 = performance.now();
-  const { records, end } = await writeSyntheticAttempt({ EventLog, silentLogger, dir, hours });
+  const { records, end } = await writeSyntheticAttempt({ EventLog, silentLogger, seededRandom, dir, hours });
   print('replay.attempt_hours', hours, 'h');
   print('replay.records', records, 'records');
   print('replay.log_mib', mib(await logBytes(dir)), 'MiB');
@@ -62,7 +63,7 @@ try {
   print('replay.terminal_serializations', `${index.serializations.total} (${index.serializations.inexact} inexact)`, '');
   print('replay.index_memory_mib', mib(heap1 - heap0), 'MiB', `report (${globalThis.gc ? 'after gc' : 'run with --expose-gc for a settled figure'})`);
 
-  const random = prng(7);
+  const random = seededRandom(7);
   const times = [];
   for (let i = 0; i < Number(args.seeks); i++) {
     const t = Math.floor(random() * end);

@@ -2,17 +2,6 @@
 // written through the real EventLog.
 import { createHash, generateKeyPairSync } from 'node:crypto';
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run writes the same attempt. */
-export function prng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let x = seed;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const WORDS = 'import torch model train loss optimizer step batch grad lr scheduler for in range print def return self x y'.split(' ');
 const PROMPT = '\x1b[1;32mexpert@gpu\x1b[0m:\x1b[1;34m~/ws\x1b[0m$ ';
 
@@ -23,11 +12,12 @@ const PROMPT = '\x1b[1;32mexpert@gpu\x1b[0m:\x1b[1;34m~/ws\x1b[0m$ ';
  * per key, cursor once a second, a save every 2 minutes with the true hash); a GPU sample every 10 s; a score every
  * 20 minutes; a focus change every ~5 minutes.
  */
-export async function writeSyntheticAttempt({ EventLog, silentLogger, dir, hours, checkpointIntervalMs = 60_000, flushEveryMs = 60_000 }) {
+/** seededRandom (main/common/seededRandom.ts) makes every run write the same attempt. */
+export async function writeSyntheticAttempt({ EventLog, silentLogger, seededRandom, dir, hours, checkpointIntervalMs = 60_000, flushEveryMs = 60_000 }) {
   let ms = 0;
   const wall0 = Date.UTC(2025, 0, 1, 9);
   const clock = { monoMs: () => ms, bootId: () => 'bench', wallMs: () => wall0 + ms };
-  const random = prng(42);
+  const random = seededRandom(42);
   const key = generateKeyPairSync('ed25519');
   const log = await EventLog.open({ attemptDir: dir, attemptId: 'bench-8h', key, clock, logger: silentLogger, tuning: { commitIntervalMs: 60_000, checkpointIntervalMs } });
   const end = hours * 3600_000;

@@ -22,8 +22,9 @@ const { values: args } = parseArgs({
 const mod = await loadSources('recorder', `export { EventLog } from './main/node/recorder/EventLog';
       export { verifyLog } from './main/node/recorder/verifyLog';
       export { nodeLogFs } from './main/node/recorder/logFs';
-      export { systemClock, silentLogger } from './main/node/systemClock';`);
-const { EventLog, verifyLog, nodeLogFs, systemClock, silentLogger } = mod;
+      export { systemClock, silentLogger } from './main/node/systemClock';
+      export { seededRandom } from './main/common/seededRandom';`);
+const { EventLog, verifyLog, nodeLogFs, systemClock, silentLogger, seededRandom } = mod;
 
 const key = generateKeyPairSync('ed25519');
 const print = (name, value, unit, goal) => console.log(`${name}: ${value} ${unit}${goal ? ` (goal ${goal})` : ''}`);
@@ -90,7 +91,7 @@ async function syntheticAttempt(hours) {
   const dir = await mkdtemp(join(args.dir, 'redesk-bench-8h-'));
   try {
     const t0 = performance.now();
-    const { records, key, clock } = await writeSyntheticAttempt({ EventLog, silentLogger, dir, hours, checkpointIntervalMs: 5_000, flushEveryMs: 5_000 });
+    const { records, key, clock } = await writeSyntheticAttempt({ EventLog, silentLogger, seededRandom, dir, hours, checkpointIntervalMs: 5_000, flushEveryMs: 5_000 });
     const genS = (performance.now() - t0) / 1000;
     const events = await logBytes(dir);
     const cpBytes = (await stat(join(dir, 'events', 'checkpoints.jsonl'))).size;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scoreAt, timeGrid, type RunScores } from './scoreCurve';
-import { bestOfK, bestOfKWeights, bootstrap, mean, powersOfTwoUpTo, quantile, ScoreAtK, scoreAtK, seededRandom } from './stats';
+import { seededRandom } from '../../common/seededRandom';
+import { bestOfK, bestOfKWeights, bootstrap, mean, powersOfTwoUpTo, quantile, ScoreAtK, scoreAtK } from './stats';
 
 /** Mean of max over every k-subset, by listing them. */
 function bruteBestOfK(values: number[], k: number): number {

@@ -1,7 +1,8 @@
 /**
- * The report's maths, pure functions on numbers: best-of-k over all k-subsets, quantiles, a seeded generator and
- * the bootstrap. No I/O, so they are checked against enumeration and hand-worked cases in stats.test.ts.
+ * The report's maths, pure functions on numbers: best-of-k over all k-subsets, quantiles and the bootstrap (with the
+ * shared seeded generator). No I/O, so they are checked against enumeration and hand-worked cases in stats.test.ts.
  */
+import { seededRandom } from '../../common/seededRandom';
 
 /**
  * Weights w_i such that Σ w_i · x_(i) (x sorted ascending, 1-based i) is the mean of max over all C(n, k) subsets
@@ -57,17 +58,6 @@ export function quantile(values: readonly number[], p: number): number {
   return quantileSorted([...values].sort((a, b) => a - b), p);
 }
 
-/** mulberry32: a small, fast, seeded generator of floats in [0, 1); the same seed gives the same report. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Interval {
   lo: number;

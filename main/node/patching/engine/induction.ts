@@ -6,6 +6,7 @@ import { RedeskError } from '../../../common/errors';
 import { forwardCached } from './forward';
 import { JobExec, RunControl } from './jobs';
 import type { PatchEngine } from './PatchEngine';
+import { seededRandom } from '../../../common/seededRandom';
 
 export interface InductionOptions {
   seed?: number;
@@ -22,17 +23,6 @@ export interface InductionScores {
   scores: number[][];
 }
 
-/** mulberry32: a small seeded generator, so that scores are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function inductionScores(engine: PatchEngine, opts: InductionOptions = {}): Promise<InductionScores> {
   const { context, vocabSize } = engine.model.spec;

@@ -6,7 +6,7 @@ import { buildTestEntry } from '../../testEntry';
 import { writeModelFolder } from '../import/importModel';
 import type { BlockWeights, LayerNormWeights, ModelConfig, ModelWeights, Tensor } from '../model/weights';
 import { tensor } from '../model/weights';
-import { seededRandom } from './induction';
+import { seededRandom } from '../../../common/seededRandom';
 
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 export const HANDBUILT = join(repoRoot, 'resources/models/induction_handbuilt');

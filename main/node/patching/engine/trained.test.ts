@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromptPair } from '../../../common/patching/types';
 import { loadModelDir } from '../model';
-import { inductionScores, seededRandom } from './induction';
+import { seededRandom } from '../../../common/seededRandom';
+import { inductionScores } from './induction';
 import { PatchEngine } from './PatchEngine';
 import { TRAINED } from './testKit';
 

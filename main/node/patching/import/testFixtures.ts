@@ -3,21 +3,11 @@
  * state dicts made from them: used by the importer's tests and by the Python GPT-2 the nanogpt_chat_rl scorer runs.
  */
 import { tensor, type ModelConfig, type ModelWeights, type Tensor } from '../model/weights';
+import { seededRandom } from '../../../common/seededRandom';
 
-/** Seeded uniform noise (mulberry32), so a failing fixture can be rebuilt exactly. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function randomWeights(cfg: ModelConfig, seed: number, dMlp = 4 * cfg.dModel): ModelWeights {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const rand = (shape: number[], scale = 0.3): Tensor => tensor(shape, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (r() * 2 - 1) * scale));
   const ln = () => (cfg.normalization === 'layernorm' ? { w: rand([cfg.dModel], 0.5), b: rand([cfg.dModel], 0.2) } : undefined);
   const { dModel: d, heads: H, dHead: e, vocabSize: V } = cfg;
