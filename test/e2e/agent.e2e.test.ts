@@ -5,21 +5,19 @@
  * the replay view replays its terminal. Screenshots go to test-results/agent-<step>.png.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Page } from 'playwright-core';
-import { browserPath, launchChromium } from '../support/browser';
-import { bin, isBuilt, root, shots, startHost, stopHost } from '../support/host';
+import { type Page } from 'playwright-core';
+import { bin, root, shots } from '../support/host';
 import { fixtures, readManifest, writeTinyEnv } from '../fixtures/agents/kit';
+import { openE2eSession, type E2eSession } from '../support/e2e';
 
-let host: ChildProcess | undefined;
+let e2e: E2eSession | undefined;
 let runner: ChildProcess | undefined;
 let dataDir = '';
 let url = '';
-let browser: Browser | undefined;
 let page: Page;
 
 async function shot(step: string): Promise<void> {
@@ -27,21 +25,12 @@ async function shot(step: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!isBuilt()) throw new Error('build first: npm run build (dist/cli and dist/renderer are needed)');
-  if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
-  mkdirSync(shots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-agent-'));
-  writeTinyEnv(dataDir);
-  ({ child: host, url } = await startHost(dataDir));
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
+  ({ dataDir, url, page } = e2e = await openE2eSession('agent', { prepare: writeTinyEnv }));
 });
 
 afterAll(async () => {
   if (runner && runner.exitCode === null) runner.kill('SIGKILL');
-  await browser?.close();
-  await stopHost(host);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await e2e?.close();
 });
 
 describe('watching an agent attempt in browser mode', () => {

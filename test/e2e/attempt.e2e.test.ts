@@ -3,23 +3,16 @@
  * prefix_sum_mini, use the terminal, replace the solution in the editor, save, score, submit, read the final score.
  * Screenshots of each step go to test-results/e2e-<step>.png.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { browserPath, launchChromium } from '../support/browser';
-import { isBuilt, root, shots, startHost, stopHost } from '../support/host';
+import { type Page } from 'playwright-core';
+import { root, shots } from '../support/host';
 import { connectRemoteApi } from '../../main/cli/RemoteApi';
+import { openE2eSession, type E2eSession } from '../support/e2e';
 
-const built = isBuilt();
-
-let host: ChildProcess | undefined;
-let dataDir = '';
+let e2e: E2eSession | undefined;
 let url = '';
-let browser: Browser | undefined;
-let context: BrowserContext;
 let page: Page;
 
 async function shot(step: string): Promise<void> {
@@ -32,22 +25,11 @@ function terminalRows(n: number): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  if (!built) throw new Error('build first: npm run build (dist/cli and dist/renderer are needed)');
-  if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
-  mkdirSync(shots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-'));
-  ({ child: host, url } = await startHost(dataDir));
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  // Pasting is how a person puts a prepared solution into the editor; the page may use the clipboard for that.
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
-  page = await context.newPage();
+  ({ url, page } = e2e = await openE2eSession('attempt', { viewport: { width: 1280, height: 800 }, clipboard: true }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stopHost(host);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await e2e?.close();
 });
 
 describe('browser mode', () => {

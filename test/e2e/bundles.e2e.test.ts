@@ -3,24 +3,19 @@
  * a folder; the view loads the folder (ok, and the failure's code), opens the bundle in the replay view, comes
  * back, and builds the report. Screenshots go to test-results/bundles-<step>.png.
  */
-import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Page } from 'playwright-core';
-import { browserPath, launchChromium } from '../support/browser';
-import { isBuilt, root, shots, startHost, stopHost } from '../support/host';
-import { connectRemoteApi, type RemoteApiHandle } from '../../main/cli/RemoteApi';
+import { type Page } from 'playwright-core';
+import { root, shots } from '../support/host';
+import { type RemoteApiHandle } from '../../main/cli/RemoteApi';
+import { openE2eSession, type E2eSession } from '../support/e2e';
 
-const built = isBuilt();
-
-let host: ChildProcess | undefined;
+let e2e: E2eSession | undefined;
 let dataDir = '';
 let work = '';
 let url = '';
-let browser: Browser | undefined;
 let page: Page;
 let remote: RemoteApiHandle;
 
@@ -29,22 +24,14 @@ async function shot(step: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!built) throw new Error('build first: npm run build (dist/cli and dist/renderer are needed)');
-  if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
-  mkdirSync(shots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-bundles-'));
-  work = mkdtempSync(join(tmpdir(), 'redesk-e2e-bundles-work-'));
-  ({ child: host, url } = await startHost(dataDir));
-  remote = await connectRemoteApi(Number(new URL(url).port), new URL(url).searchParams.get('token')!);
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
+  e2e = await openE2eSession('bundles', { remote: true });
+  ({ dataDir, url, page } = e2e);
+  remote = e2e.remote!;
+  work = e2e.tempDir('work');
 });
 
 afterAll(async () => {
-  remote?.close();
-  await browser?.close();
-  await stopHost(host);
-  for (const d of [dataDir, work]) if (d) rmSync(d, { recursive: true, force: true });
+  await e2e?.close();
 });
 
 describe('bundles view in browser mode', () => {

@@ -3,25 +3,20 @@
  * on screen and nothing appears; the good pack installs, its result line shows, and its card is listed.
  * Screenshots go to test-results/envpack-<step>.png.
  */
-import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Page } from 'playwright-core';
-import { browserPath, launchChromium } from '../support/browser';
-import { isBuilt, shots, startHost, stopHost } from '../support/host';
+import { type Page } from 'playwright-core';
+import { shots } from '../support/host';
 import { packEnv } from '../../main/node/envpacks/packEnv';
 import { PACK_NAMESPACE } from '../../main/node/envpacks/packFormat';
 import { writeTestEnv } from '../../main/node/envs/testEnv';
 import { allowedSignersLine } from '../../main/node/ssh/allowedSigners';
+import { openE2eSession, type E2eSession } from '../support/e2e';
 
-let host: ChildProcess | undefined;
-let dataDir = '';
-let work = '';
+let e2e: E2eSession | undefined;
 let url = '';
-let browser: Browser | undefined;
 let page: Page;
 let good = '';
 let damaged = '';
@@ -29,29 +24,26 @@ let damaged = '';
 const shot = (step: string) => page.screenshot({ path: join(shots, `envpack-${step}.png`) });
 
 beforeAll(async () => {
-  if (!isBuilt()) throw new Error('build first: npm run build (dist/cli and dist/renderer are needed)');
-  if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
-  mkdirSync(shots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-envpack-'));
-  work = mkdtempSync(join(tmpdir(), 'redesk-e2e-envpack-work-'));
-  const organizer = generateKeyPairSync('ed25519');
-  writeFileSync(join(dataDir, 'allowed_signers'), `${allowedSignersLine('organizer@lab', organizer.publicKey, [PACK_NAMESPACE])}\n`);
-  const envDir = join(work, 'packed_demo');
-  writeTestEnv(envDir, { id: 'packed_demo', title: 'Packed demo environment' });
-  good = (await packEnv({ envDir, out: join(work, 'packed_demo.redeskenv'), key: organizer.privateKey })).file;
-  const bytes = readFileSync(good);
-  bytes[bytes.indexOf('hello asset')] ^= 0x20;
-  damaged = join(work, 'damaged.redeskenv');
-  writeFileSync(damaged, bytes);
-  ({ child: host, url } = await startHost(dataDir));
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  e2e = await openE2eSession('envpack', {
+    viewport: { width: 1400, height: 900 },
+    prepare: async (dataDir, tempDir) => {
+      const work = tempDir('work');
+      const organizer = generateKeyPairSync('ed25519');
+      writeFileSync(join(dataDir, 'allowed_signers'), `${allowedSignersLine('organizer@lab', organizer.publicKey, [PACK_NAMESPACE])}\n`);
+      const envDir = join(work, 'packed_demo');
+      writeTestEnv(envDir, { id: 'packed_demo', title: 'Packed demo environment' });
+      good = (await packEnv({ envDir, out: join(work, 'packed_demo.redeskenv'), key: organizer.privateKey })).file;
+      const bytes = readFileSync(good);
+      bytes[bytes.indexOf('hello asset')] ^= 0x20;
+      damaged = join(work, 'damaged.redeskenv');
+      writeFileSync(damaged, bytes);
+    },
+  });
+  ({ url, page } = e2e);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stopHost(host);
-  for (const d of [dataDir, work]) if (d) rmSync(d, { recursive: true, force: true });
+  await e2e?.close();
 });
 
 describe('import an environment pack from the home view', () => {

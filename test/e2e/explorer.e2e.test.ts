@@ -5,26 +5,21 @@
  * attention pattern, build the induction hypothesis and see it explain ≥ 95% (and almost nothing without K), export
  * CSV, PNG and JSON. Bad input gets an inline error with its code. Screenshots go to test-results/explorer-<step>.png.
  */
-import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Page } from 'playwright-core';
-import { browserPath, launchChromium } from '../support/browser';
-import { isBuilt, root, shots, startHost, stopHost } from '../support/host';
+import { type Page } from 'playwright-core';
+import { root, shots } from '../support/host';
 import { formatRaw } from '../../renderer/src/lib/numbers';
+import { openE2eSession, type E2eSession } from '../support/e2e';
 
-const built = isBuilt();
 const MODEL = 'induction_handbuilt';
 /** Enough pairs that a sweep runs for a few seconds, so Cancel can stop it. */
 const PAIRS = 400;
 
-let host: ChildProcess | undefined;
-let dataDir = '';
+let e2e: E2eSession | undefined;
 let downloads = '';
 let url = '';
-let browser: Browser | undefined;
 let page: Page;
 
 async function shot(step: string): Promise<void> {
@@ -63,25 +58,23 @@ async function explainProportion(): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!built) throw new Error('build first: npm run build (dist/cli and dist/renderer are needed)');
-  if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
-  mkdirSync(shots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-explorer-'));
-  downloads = mkdtempSync(join(tmpdir(), 'redesk-e2e-explorer-dl-'));
-  // An imported model with a part missing: listed with its error, not chosen.
-  const shipped = join(root, 'resources', 'models', MODEL);
-  const broken = join(dataDir, 'models', 'broken_copy');
-  mkdirSync(broken, { recursive: true });
-  for (const f of readdirSync(shipped)) if (f !== 'attn1.onnx') copyFileSync(join(shipped, f), join(broken, f));
-  ({ child: host, url } = await startHost(dataDir));
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 1200 }, acceptDownloads: true })).newPage();
+  e2e = await openE2eSession('explorer', {
+    viewport: { width: 1400, height: 1200 },
+    acceptDownloads: true,
+    prepare: (dataDir) => {
+      // An imported model with a part missing: listed with its error, not chosen.
+      const shipped = join(root, 'resources', 'models', MODEL);
+      const broken = join(dataDir, 'models', 'broken_copy');
+      mkdirSync(broken, { recursive: true });
+      for (const f of readdirSync(shipped)) if (f !== 'attn1.onnx') copyFileSync(join(shipped, f), join(broken, f));
+    },
+  });
+  ({ url, page } = e2e);
+  downloads = e2e.tempDir('dl');
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stopHost(host);
-  for (const d of [dataDir, downloads]) if (d) rmSync(d, { recursive: true, force: true });
+  await e2e?.close();
 });
 
 describe('path-patching explorer in browser mode', () => {

@@ -4,26 +4,21 @@
  * saved indicator. Then the log on disk is checked: the chain verifies, replaying the editor records from the opened
  * content reproduces every save, and the note and the paste are there. Screenshots: test-results/rec-<step>.png.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Page } from 'playwright-core';
-import { browserPath, launchChromium } from '../support/browser';
-import { bin, isBuilt, root, shots, startHost, stopHost } from '../support/host';
+import { type Page } from 'playwright-core';
+import { bin, root, shots } from '../support/host';
 import { connectRemoteApi } from '../../main/cli/RemoteApi';
 import type { EventRecord } from '../../main/common/events/record';
 import { verifyLog } from '../../main/node/recorder/verifyLog';
 import { applyEditorChange, type RecordedChange } from '../../renderer/src/recording/applyChanges';
+import { openE2eSession, type E2eSession } from '../support/e2e';
 
-const built = isBuilt();
-
-let host: ChildProcess | undefined;
-let dataDir = '';
+let e2e: E2eSession | undefined;
 let url = '';
-let browser: Browser | undefined;
 let page: Page;
 /** The attempt the first test made; the second reopens it. */
 let attemptId = '';
@@ -56,21 +51,11 @@ async function verify(attemptDir: string): Promise<{ ok: boolean }> {
 }
 
 beforeAll(async () => {
-  if (!built) throw new Error('build first: npm run build (dist/cli and dist/renderer are needed)');
-  if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
-  mkdirSync(shots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'redesk-rec-'));
-  ({ child: host, url } = await startHost(dataDir));
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
-  page = await context.newPage();
+  ({ url, page } = e2e = await openE2eSession('recording', { clipboard: true }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stopHost(host);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await e2e?.close();
 });
 
 describe('recording in browser mode', () => {

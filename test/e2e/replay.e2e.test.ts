@@ -4,24 +4,19 @@
  * clicking, search for what was typed and jump to it, and play at 64×. Screenshots go to
  * test-results/replay-<step>.png.
  */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Page } from 'playwright-core';
-import { browserPath, launchChromium } from '../support/browser';
-import { isBuilt, shots, startHost, stopHost } from '../support/host';
-import { connectRemoteApi, type RemoteApiHandle } from '../../main/cli/RemoteApi';
+import { type Page } from 'playwright-core';
+import { shots } from '../support/host';
+import { type RemoteApiHandle } from '../../main/cli/RemoteApi';
+import { openE2eSession, type E2eSession } from '../support/e2e';
 
-const built = isBuilt();
 const NEEDLE = 'replay-needle-42';
 
-let host: ChildProcess | undefined;
-let dataDir = '';
+let e2e: E2eSession | undefined;
 let url = '';
-let browser: Browser | undefined;
 let page: Page;
 let remote: RemoteApiHandle;
 
@@ -46,21 +41,13 @@ async function clickTimeline(fraction: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!built) throw new Error('build first: npm run build (dist/cli and dist/renderer are needed)');
-  if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
-  mkdirSync(shots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-replay-'));
-  ({ child: host, url } = await startHost(dataDir));
-  remote = await connectRemoteApi(Number(new URL(url).port), new URL(url).searchParams.get('token')!);
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
+  e2e = await openE2eSession('replay', { remote: true });
+  ({ url, page } = e2e);
+  remote = e2e.remote!;
 });
 
 afterAll(async () => {
-  remote?.close();
-  await browser?.close();
-  await stopHost(host);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await e2e?.close();
 });
 
 describe('replay in browser mode', () => {

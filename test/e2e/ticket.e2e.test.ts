@@ -3,21 +3,16 @@
  * ticket file is refused with its code, the right one starts a non-practice attempt that shows the ticket's id.
  * Screenshots: test-results/ticket-<step>.png.
  */
-import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
-import { bin, isBuilt, root, shots, startHost, stopHost } from '../support/host';
+import { bin, root, shots } from '../support/host';
+import { openE2eSession, type E2eSession } from '../support/e2e';
 
-let host: ChildProcess | undefined;
-let browser: Browser | undefined;
+let e2e: E2eSession | undefined;
 let page: Page;
 let url = '';
-const dirs: string[] = [];
 
 function redesk(args: string[]): unknown {
   const r = spawnSync(process.execPath, [bin, ...args, '--json'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
@@ -26,27 +21,18 @@ function redesk(args: string[]): unknown {
 }
 
 beforeAll(async () => {
-  if (!isBuilt()) throw new Error('build first: npm run build');
-  mkdirSync(shots, { recursive: true });
-  const dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-ticket-'));
-  dirs.push(dataDir);
-  ({ child: host, url } = await startHost(dataDir));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  ({ url, page } = e2e = await openE2eSession('ticket', { viewport: { width: 1280, height: 800 } }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stopHost(host);
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  await e2e?.close();
 });
 
 describe('a ticketed attempt from the app', () => {
   it('refuses a missing ticket, then starts under a valid one', async () => {
     // The host made the expert's key at first run; the organizer issues a ticket for it.
-    const expertDir = dirs[0]!;
-    const organizerDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-organizer-'));
-    dirs.push(organizerDir);
+    const expertDir = e2e!.dataDir;
+    const organizerDir = e2e!.tempDir('organizer');
     redesk(['keys', 'init', '--role', 'organizer', '--data-dir', organizerDir]);
     const ticketFile = join(organizerDir, 'ticket.json');
     const now = Date.now();

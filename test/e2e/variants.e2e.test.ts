@@ -4,37 +4,24 @@
  * ENV_REQUIREMENTS_UNMET naming it and no attempt is made; back on mini the attempt starts on the mini starter.
  * Screenshots go to test-results/variants-<step>.png.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { browserPath, launchChromium } from '../support/browser';
-import { isBuilt, shots, startHost, stopHost } from '../support/host';
+import type { Page } from 'playwright-core';
+import { shots } from '../support/host';
+import { openE2eSession, type E2eSession } from '../support/e2e';
 
-let host: ChildProcess | undefined;
-let dataDir = '';
+let e2e: E2eSession | undefined;
 let url = '';
-let browser: Browser | undefined;
 let page: Page;
 
 const shot = (step: string) => page.screenshot({ path: join(shots, `variants-${step}.png`) });
 
 beforeAll(async () => {
-  if (!isBuilt()) throw new Error('build first: npm run build (dist/cli and dist/renderer are needed)');
-  if (!browserPath) throw new Error('no Chromium found: apt-get install chromium, or set REDESK_BROWSER');
-  mkdirSync(shots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'redesk-e2e-variants-'));
-  ({ child: host, url } = await startHost(dataDir));
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  ({ url, page } = e2e = await openE2eSession('variants', { viewport: { width: 1400, height: 900 } }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stopHost(host);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await e2e?.close();
 });
 
 describe('choosing a variant on the home view', () => {
