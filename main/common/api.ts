@@ -15,6 +15,7 @@ import type {
   SweepResult,
   TokenizedText,
 } from './patching/types';
+import type { ReviewAction, ReviewView } from './review';
 
 export interface EnvSummary {
   id: string;
@@ -283,6 +284,14 @@ export interface RedeskApi {
   patchCancel(jobId: string): Promise<void>;
   /** Each execution provider, and whether it can run here (why not, when not). */
   patchProviders(): Promise<ProviderInfo[]>;
+
+  // Blind review of a folder of bundles (main/node/review): records go to <folder>/review.jsonl, signed with this
+  // host's organizer key. reviewList with reveal is refused (REVIEW_NOT_REVEALED) until a reveal is recorded.
+  reviewList(path: string, opts?: { reveal?: boolean }): Promise<ReviewView>;
+  /** Records one action and returns the listing after it (revealed once anyone has revealed). */
+  reviewRecord(path: string, action: ReviewAction): Promise<ReviewView>;
+  /** Makes this host's organizer (judge) key if there is none; returns its fingerprint. */
+  reviewKeyCreate(): Promise<{ fingerprint: string }>;
 }
 
 export type ApiMethod = keyof RedeskApi;
@@ -329,6 +338,9 @@ export const API_METHODS: readonly ApiMethod[] = [
   'patchAttention',
   'patchCancel',
   'patchProviders',
+  'reviewList',
+  'reviewRecord',
+  'reviewKeyCreate',
 ] as const;
 
 /** Events pushed from the services to every connected client. */

@@ -13,6 +13,7 @@ import { appPaths, type AppPaths } from './appPaths';
 import { PtyBacklog } from './pty/PtyBacklog';
 import { patchingApi } from './patching/patchingApi';
 import { bundlesApi } from './bundle/bundlesApi';
+import { reviewApi } from './review/reviewApi';
 import { AttemptActivity } from './attempts/AttemptActivity';
 import { AttemptService } from './attempts/AttemptService';
 import { recordingPolicy } from './attempts/recordingPolicy';
@@ -277,6 +278,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
 
     ...replayApi(replays),
     ...bundlesApi({ dataDir: paths.dataDir }),
+    ...reviewApi({ dataDir: paths.dataDir }),
     ...patchingApi({ modelDirs: [join(paths.root, 'resources', 'models'), join(paths.dataDir, 'models')], emit: events.emit }),
   };
 

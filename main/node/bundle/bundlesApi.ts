@@ -16,7 +16,7 @@ const SIGNERS_FILE = 'allowed_signers';
  * data folder; a scan without one accepts any signer and names it, a report refuses to run without one.
  */
 export function bundlesApi(o: { dataDir: string }): BundlesApi {
-  const signersFor = (folder: string): string | undefined => [join(folder, SIGNERS_FILE), join(o.dataDir, SIGNERS_FILE)].find((p) => existsSync(p));
+  const signersFor = (folder: string) => allowedSignersFor(o.dataDir, folder);
   return {
     bundlesScan: async (path) => {
       const abs = absolute(o.dataDir, path);
@@ -53,12 +53,19 @@ export function bundlesApi(o: { dataDir: string }): BundlesApi {
   };
 }
 
-function absolute(dataDir: string, path: string): string {
+/** The allowed_signers beside the bundles, else the data folder's; undefined when neither exists. */
+export function allowedSignersFor(dataDir: string, folder: string): string | undefined {
+  return [join(folder, SIGNERS_FILE), join(dataDir, SIGNERS_FILE)].find((p) => existsSync(p));
+}
+
+/** A folder or file of bundles named by the view or the CLI: relative paths resolve against the data folder. */
+export function absolute(dataDir: string, path: string): string {
   if (typeof path !== 'string' || path.trim() === '') throw new RedeskError('BAD_REQUEST', 'Which bundles? Give a folder of .redesk files or one .redesk file.', { where: 'path' });
   return resolve(dataDir, path.trim());
 }
 
-async function folderOf(abs: string): Promise<string> {
+/** The folder itself, or the folder a bundle file is in; FILE_NOT_FOUND when neither exists. */
+export async function folderOf(abs: string): Promise<string> {
   const s = await stat(abs).catch(() => {
     throw new RedeskError('FILE_NOT_FOUND', `There is no file or folder ${abs}.`, { where: abs, hint: 'Give a path on the machine the host runs on.' });
   });

@@ -3,32 +3,9 @@ import { resolve } from 'node:path';
 import { RedeskError } from '../../common/errors';
 import { verifyBundles, type BundleVerdict, type VerifyBundleOptions } from '../bundle/verifyBundle';
 import { blindId, reviewSalt } from './blindId';
-import { readReviews, type ReviewLine } from './reviewLog';
-import { reviewState, type BundleReview, type ReviewState } from './reviewState';
-
-export interface ReviewRow {
-  blindId: string;
-  /** The manifest's sha256 (what review records name); absent when the bundle did not get that far. */
-  bundle?: string;
-  ok: boolean;
-  code: string | null;
-  message: string;
-  envId?: string;
-  final: number | null;
-  normalized: number | null;
-  review: BundleReview;
-  /** Who made it: only once a reveal is recorded and asked for. */
-  identity?: { file: string; attempt: string; group: 'human' | 'agent'; agent?: string; expert: string; signer?: string };
-}
-
-export interface ReviewListing {
-  dir: string;
-  blind: boolean;
-  reveals: ReviewState['reveals'];
-  /** review.jsonl lines that failed their check: ignored, and shown. */
-  invalidLines: ReviewLine[];
-  rows: ReviewRow[];
-}
+import type { ReviewListing, ReviewRow } from '../../common/review';
+import { readReviews } from './reviewLog';
+import { reviewState, type ReviewState } from './reviewState';
 
 export interface ReviewListOptions extends Pick<VerifyBundleOptions, 'allowedSigners' | 'trustAnySigner' | 'organizerKey' | 'now' | 'tmpDir'> {
   /** Show identities; refused (REVIEW_NOT_REVEALED) until a reveal is recorded in review.jsonl. */

@@ -2,16 +2,11 @@ import type { KeyObject } from 'node:crypto';
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toErrorData } from '../../common/errors';
+import type { ReviewLine } from '../../common/review';
 import { fingerprint } from '../keys/openssh';
 import { parseReviewLine, signReview, type ReviewKind, type ReviewRecord } from './reviewRecord';
 
 export const REVIEW_FILE = 'review.jsonl';
-
-export interface ReviewLine {
-  line: number;
-  code: string;
-  message: string;
-}
 
 export interface ReviewLogRead {
   /** The records whose signatures check, in file order. */

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { RedeskError } from '../../common/errors';
+import type { ReviewKind } from '../../common/review';
 import { fingerprint } from '../keys/openssh';
 import { sameKey, signSshsig, verifySshsig } from '../ssh/sshsig';
 
@@ -8,7 +9,7 @@ export const REVIEW_NAMESPACE = 'redesk-review';
 /** A review record names one bundle (its manifest's sha256), or every bundle of the folder for a reveal. */
 export const ALL_BUNDLES = '*';
 
-export type ReviewKind = 'score' | 'invalidate' | 'reveal' | 'restore';
+export type { ReviewKind };
 const KINDS: readonly ReviewKind[] = ['score', 'invalidate', 'reveal', 'restore'];
 
 export interface Judge {

@@ -1,36 +1,10 @@
+import type { BundleReview, ManualScore, ReviewListing } from '../../common/review';
 import { ALL_BUNDLES, type ReviewRecord } from './reviewRecord';
-
-export interface ManualScore {
-  judge: string;
-  fingerprint: string;
-  value: number;
-  t: string;
-  reason?: string;
-}
-
-export interface Invalidation {
-  judge: string;
-  fingerprint: string;
-  reason: string;
-  t: string;
-}
-
-/** What the records say about one bundle. */
-export interface BundleReview {
-  /** Each judge's latest score (earlier ones stay in the file). */
-  scores: ManualScore[];
-  /** Mean over judges of their latest scores; null when none scored. */
-  manualMean: number | null;
-  /** Set while the bundle's latest invalidate is not followed by a restore. */
-  invalidated: Invalidation | null;
-  /** Every invalidate and restore, in order: the history the report shows. */
-  history: { kind: 'invalidate' | 'restore'; judge: string; reason?: string; t: string }[];
-}
 
 export interface ReviewState {
   bundles: Map<string, BundleReview>;
   /** Who revealed identities, and when; empty while the review is blind. */
-  reveals: { judge: string; fingerprint: string; t: string }[];
+  reveals: ReviewListing['reveals'];
 }
 
 /** Folds the records, in file order, into each bundle's standing. */
