@@ -18,6 +18,7 @@ let work = '';
 let url = '';
 let page: Page;
 let remote: RemoteApiHandle;
+let folder = '';
 
 async function shot(step: string): Promise<void> {
   await page.screenshot({ path: join(shots, `bundles-${step}.png`) });
@@ -53,7 +54,7 @@ describe('bundles view in browser mode', () => {
     }
     expect(sealed.bundle?.file).toBeTruthy();
 
-    const folder = join(work, 'bundles');
+    folder = join(work, 'bundles');
     mkdirSync(folder);
     copyFileSync(sealed.bundle!.file, join(folder, 'a-good.redesk'));
     const bytes = readFileSync(sealed.bundle!.file);
@@ -103,5 +104,59 @@ describe('bundles view in browser mode', () => {
     expect(await page.getByTestId('bundles-report-result').textContent()).toContain('1 of 2 bundle(s) counted');
     expect(existsSync(join(folder, 'report', 'attempts.csv'))).toBe(true);
     await shot('report');
+  });
+
+  it('reviews the folder blind: a judge key, a manual score, an invalidation the report honours, a restore, the reveal', async () => {
+    await page.getByTestId('review-open').click();
+    await page.getByTestId('review-status').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('review-status').textContent()).toBe('2 bundle(s) · blind');
+    const rows = page.locator('[data-testid^="review-row-"]');
+    expect(await rows.count()).toBe(2);
+    // Blind: the page names no file, signer, human or agent (the verification table is put away).
+    expect(await page.getByTestId('bundles-view').textContent()).not.toMatch(/a-good|b-tampered|human|SHA256:/);
+    expect(await page.getByTestId('bundle-row-1').count()).toBe(0);
+    const good = rows.filter({ has: page.locator('.badge.ok') });
+    const id = (await good.getAttribute('data-testid'))!.replace('review-row-', '');
+
+    // Records are signed: without an organizer key on this host, recording is refused until one is made.
+    await page.getByTestId('review-judge').fill('Dana');
+    await page.getByTestId(`review-score-input-${id}`).fill('0.9');
+    await page.getByTestId(`review-score-${id}`).click();
+    await page.getByTestId('review-error').waitFor();
+    expect(await page.getByTestId('review-error').textContent()).toContain('KEY_NOT_FOUND');
+    await page.getByTestId('review-make-key').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="review-key"]')?.textContent?.startsWith('records signed with SHA256:'));
+    await page.getByTestId(`review-score-${id}`).click();
+    await page.waitForFunction((t) => document.querySelector(`[data-testid="review-manual-${t}"]`)?.textContent?.includes('Dana'), id);
+    expect(await page.getByTestId(`review-manual-${id}`).textContent()).toBe('0.9000 (Dana)');
+
+    // An invalidation needs a reason; with one, the bundle leaves the report's statistics.
+    await page.getByTestId(`review-invalidate-${id}`).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="review-error"]')?.textContent?.includes('needs a reason'));
+    await page.getByTestId(`review-reason-${id}`).fill('used the reference solution');
+    await page.getByTestId(`review-invalidate-${id}`).click();
+    await page.getByTestId(`review-restore-${id}`).waitFor();
+    expect(await page.getByTestId(`review-standing-${id}`).textContent()).toBe('invalidated used the reference solution (Dana)');
+    await page.getByTestId('bundles-report').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="bundles-report-result"]')?.textContent?.includes('1 invalidated in review'), null, { timeout: 60_000 });
+    expect(await page.getByTestId('bundles-report-result').textContent()).toContain('0 of 2 bundle(s) counted');
+    await shot('review');
+    await page.getByTestId(`review-restore-${id}`).click();
+    await page.getByTestId(`review-invalidate-${id}`).waitFor();
+    expect(await page.getByTestId(`review-standing-${id}`).textContent()).toBe('counts');
+
+    // The reveal asks first, is recorded with the judge's name, and shows who made each bundle.
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('review-reveal').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="review-status"]')?.textContent?.includes('revealed by Dana'));
+    expect(await page.getByTestId(`review-who-${id}`).textContent()).toMatch(/^human · a-good\.redesk$/);
+    await shot('review-revealed');
+    const records = readFileSync(join(folder, 'review.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; judge: { name: string }; sig: string });
+    expect(records.map((r) => r.kind)).toEqual(['score', 'invalidate', 'restore', 'reveal']);
+    expect(records.every((r) => r.judge.name === 'Dana' && r.sig.startsWith('-----BEGIN SSH SIGNATURE-----'))).toBe(true);
+    // Once revealed, the verification table comes back; leaving the review keeps it.
+    expect(await page.getByTestId('bundle-row-1').count()).toBe(1);
+    await page.getByTestId('review-leave').click();
+    await page.getByTestId('review-open').waitFor();
   });
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealAttempt } from '../bundle/sealAttempt';
@@ -56,5 +56,22 @@ describe('the review API (the Bundles view)', () => {
     // Four records, each one signed line in the folder's review.jsonl.
     const lines = (await readFile(join(dataDir, 'bundles', REVIEW_FILE), 'utf8')).trim().split('\n');
     expect(lines.map((x) => (JSON.parse(x) as { kind: string }).kind)).toEqual(['score', 'invalidate', 'restore', 'reveal']);
+  });
+
+  it('numbers copies of one bundle (same manifest) apart, and a record about one stands for every copy', async () => {
+    const api = reviewApi({ dataDir });
+    await mkdir(join(dataDir, 'copies'));
+    for (const f of ['x.redesk', 'y.redesk']) await copyFile(join(dataDir, 'bundles', 'one.redesk'), join(dataDir, 'copies', f));
+    await copyFile(join(dataDir, 'bundles', 'two.redesk'), join(dataDir, 'copies', 'z.redesk'));
+    const l = await api.reviewList('copies');
+    const ids = l.rows.map((r) => r.blindId);
+    expect(new Set(ids).size).toBe(3);
+    const copies = ids.filter((i) => /\.\d$/.test(i)).sort();
+    expect(copies.map((i) => i.slice(-2))).toEqual(['.1', '.2']);
+    expect(copies[0]!.slice(0, -2)).toBe(copies[1]!.slice(0, -2));
+    // The numbering is the same each time (drawn from the salt), and both copies carry one record.
+    expect((await api.reviewList('copies')).rows.map((r) => r.blindId)).toEqual(ids);
+    const v = await api.reviewRecord('copies', { kind: 'score', judge: 'ann', blindId: copies[1]!, value: 7 });
+    expect(v.rows.filter((r) => copies.includes(r.blindId)).map((r) => r.review.manualMean)).toEqual([7, 7]);
   });
 });

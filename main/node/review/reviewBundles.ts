@@ -26,8 +26,24 @@ export async function listForReview(dir: string, o: ReviewListOptions): Promise<
     throw new RedeskError('REVIEW_NOT_REVEALED', 'Nobody has revealed this review yet; identities stay hidden.', { hint: 'Run `redesk review reveal <dir> --judge NAME` first: the reveal is recorded with your name.' });
   }
   const rows = report.bundles.map((v) => row(v, salt, state, !!o.reveal));
+  numberCopies(rows, report.bundles, salt);
   if (!o.reveal) rows.sort((a, b) => a.blindId.localeCompare(b.blindId));
   return { dir: abs, blind: !o.reveal, reveals: state.reveals, invalidLines: log.invalid, rows };
+}
+
+/**
+ * Files with the same manifest (a bundle copied, or a damaged copy beside the good one) would share a blind id:
+ * each gets `<id>.<n>`, numbered in an order drawn from the salt (not the file names), and all stand for that
+ * manifest, so a record about one is about every copy.
+ */
+function numberCopies(rows: ReviewRow[], verdicts: readonly BundleVerdict[], salt: string): void {
+  const groups = new Map<string, number[]>();
+  rows.forEach((r, i) => groups.set(r.blindId, [...(groups.get(r.blindId) ?? []), i]));
+  for (const [id, idx] of groups) {
+    if (idx.length < 2) continue;
+    const order = idx.map((i) => ({ i, key: blindId(salt, `copy:${verdicts[i]!.file}`) })).sort((a, b) => a.key.localeCompare(b.key));
+    order.forEach(({ i }, n) => (rows[i]!.blindId = `${id}.${n + 1}`));
+  }
 }
 
 /** The manifest sha256 a blind id stands for, from a listing; REVIEW_UNKNOWN_BUNDLE when none has it. */

@@ -1,13 +1,17 @@
+import type { BundlesScan } from '../../../main/common/api';
 import { goHome } from '../actions/home';
 import { formatNormalized, formatRaw } from '../lib/numbers';
 import { useStore } from '../store/store';
 import { buildReport, openBundleReplay, scanBundles, setBundlesPath } from './bundlesActions';
+import { ReviewPanel } from './ReviewPanel';
 import './bundles.css';
 
 /** The organizer's bundles: verify a folder of .redesk files on the host, replay one, build the report. */
 export function BundlesView() {
   const b = useStore((s) => s.bundles);
   const scan = b.scan;
+  // While reviewing blind, the table that names files, signers and humans or agents is not shown.
+  const blind = b.review.status !== 'idle' && b.review.view?.blind !== false;
   return (
     <div className="bundles" data-testid="bundles-view">
       <header className="topbar">
@@ -39,44 +43,7 @@ export function BundlesView() {
         )}
         {scan && (
           <>
-            <p className="muted" data-testid="bundles-signers">
-              {scan.bundles.length} bundle(s) in {scan.path} ·{' '}
-              {scan.allowedSigners ? `signers checked against ${scan.allowedSigners}` : 'no allowed_signers found: any signer is accepted and named by its fingerprint'}
-            </p>
-            <table className="grid bundles-table">
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>Bundle</th>
-                  <th>Verification</th>
-                  <th>Environment</th>
-                  <th>Who</th>
-                  <th className="num">Final</th>
-                  <th className="num">Normalized</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {scan.bundles.map((x, i) => (
-                  <tr key={x.file} data-testid={`bundle-row-${i + 1}`}>
-                    <td className="num">{i + 1}</td>
-                    <td title={x.file}>{x.file.split(/[\\/]/).pop()}</td>
-                    <td className="bundle-verdict" title={[x.message, ...x.warnings].join('\n')}>
-                      {x.ok ? <span className="badge ok">ok</span> : <span className="badge bad">{x.code}</span>} <span className="muted small">{x.ok ? (x.signer ?? '') : x.message}</span>
-                    </td>
-                    <td>{x.envId ? `${x.envTitle ?? x.envId} ${x.envVersion ?? ''}` : '—'}</td>
-                    <td>{x.group ? (x.group === 'agent' ? `agent${x.agent ? ` (${x.agent})` : ''}` : 'human') : '—'}</td>
-                    <td className="num">{formatRaw(x.final)}</td>
-                    <td className="num">{formatNormalized(x.normalized)}</td>
-                    <td>
-                      <button className="link" data-testid={`bundle-replay-${i + 1}`} onClick={() => openBundleReplay(x.file)}>
-                        Open replay
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            {!blind && <VerdictTable scan={scan} />}
             <div className="bundles-report">
               <button className="primary" data-testid="bundles-report" disabled={b.report.status === 'building'} onClick={() => void buildReport()}>
                 {b.report.status === 'building' ? 'Building…' : 'Build report'}
@@ -86,8 +53,9 @@ export function BundlesView() {
                   {b.report.error?.message} <span className="muted">({b.report.error?.code})</span>
                 </p>
               )}
-              {b.report.status === 'ready' && b.report.result && <ReportSummary result={b.report.result} />}
+              {b.report.status === 'ready' && b.report.result && <ReportSummary result={b.report.result} blind={blind} />}
             </div>
+            <ReviewPanel />
           </>
         )}
       </main>
@@ -95,7 +63,54 @@ export function BundlesView() {
   );
 }
 
-function ReportSummary({ result }: { result: NonNullable<ReturnType<typeof useStore.getState>['bundles']['report']['result']> }) {
+/** The folder's bundles with their verification, file, environment and maker (hidden during a blind review). */
+function VerdictTable({ scan }: { scan: BundlesScan }) {
+  return (
+    <>
+      <p className="muted" data-testid="bundles-signers">
+        {scan.bundles.length} bundle(s) in {scan.path} ·{' '}
+        {scan.allowedSigners ? `signers checked against ${scan.allowedSigners}` : 'no allowed_signers found: any signer is accepted and named by its fingerprint'}
+      </p>
+      <table className="grid bundles-table">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Bundle</th>
+            <th>Verification</th>
+            <th>Environment</th>
+            <th>Who</th>
+            <th className="num">Final</th>
+            <th className="num">Normalized</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {scan.bundles.map((x, i) => (
+            <tr key={x.file} data-testid={`bundle-row-${i + 1}`}>
+              <td className="num">{i + 1}</td>
+              <td title={x.file}>{x.file.split(/[\\/]/).pop()}</td>
+              <td className="bundle-verdict" title={[x.message, ...x.warnings].join('\n')}>
+                {x.ok ? <span className="badge ok">ok</span> : <span className="badge bad">{x.code}</span>} <span className="muted small">{x.ok ? (x.signer ?? '') : x.message}</span>
+              </td>
+              <td>{x.envId ? `${x.envTitle ?? x.envId} ${x.envVersion ?? ''}` : '—'}</td>
+              <td>{x.group ? (x.group === 'agent' ? `agent${x.agent ? ` (${x.agent})` : ''}` : 'human') : '—'}</td>
+              <td className="num">{formatRaw(x.final)}</td>
+              <td className="num">{formatNormalized(x.normalized)}</td>
+              <td>
+                <button className="link" data-testid={`bundle-replay-${i + 1}`} onClick={() => openBundleReplay(x.file)}>
+                  Open replay
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/** The report's counts, and (outside a blind review) its human and agent groups. */
+function ReportSummary({ result, blind }: { result: NonNullable<ReturnType<typeof useStore.getState>['bundles']['report']['result']>; blind: boolean }) {
   const s = result.summary;
   return (
     <div className="bundles-summary" data-testid="bundles-report-result">
@@ -110,7 +125,7 @@ function ReportSummary({ result }: { result: NonNullable<ReturnType<typeof useSt
         {s.bundles.counted} of {s.bundles.total} bundle(s) counted · {s.bundles.failed} failed verification · {s.bundles.duplicates} reused ticket(s)
         {s.bundles.invalidated ? ` · ${s.bundles.invalidated} invalidated in review` : ''}
       </p>
-      {s.groups.length > 0 && (
+      {!blind && s.groups.length > 0 && (
         <table className="grid">
           <thead>
             <tr>

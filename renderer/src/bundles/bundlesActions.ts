@@ -4,9 +4,9 @@ import { ApiError } from '../api/ApiError';
 import { writeHash } from '../lib/hashRoute';
 import { openReplayView } from '../replay/replayActions';
 import { getState, setState } from '../store/store';
-import type { BundlesViewState } from './bundlesSlice';
+import { emptyReview, type BundlesViewState } from './bundlesSlice';
 
-function patch(p: Partial<BundlesViewState>): void {
+export function patch(p: Partial<BundlesViewState>): void {
   setState({ bundles: { ...getState().bundles, ...p } });
 }
 
@@ -23,7 +23,7 @@ export function setBundlesPath(path: string): void {
 export async function scanBundles(): Promise<void> {
   const path = getState().bundles.path.trim();
   if (!path) return;
-  patch({ status: 'scanning', error: undefined, report: { status: 'idle' } });
+  patch({ status: 'scanning', error: undefined, report: { status: 'idle' }, review: emptyReview(getState().bundles.review.judge) });
   try {
     const scan = await api.bundlesScan(path);
     patch({ status: 'ready', scan });
