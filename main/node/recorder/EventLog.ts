@@ -87,7 +87,9 @@ export class EventLog {
     await fs.syncDir(paths.dir);
     const log = new EventLog(opts, fs, meta, paths.dir, tail, segment, cpFile);
     const closedAt = await readClosedMarker(fs, paths.dir);
-    if (closedAt) await fs.writeFileAtomic(closedMarkerPath(paths.dir), '{"open":true}\n'); // a crash from here on is not clean
+    // A crash from here on is not clean. (A full disk must not stop the log from opening: at worst a later crash
+    // would then read as a clean close.)
+    if (closedAt) await fs.writeFileAtomic(closedMarkerPath(paths.dir), '{"open":true}\n').catch(() => undefined);
     if (tail.lastSeq >= 0) {
       const lastSign = Math.max(tail.lastWall ? Date.parse(tail.lastWall) : -Infinity, opts.lastAliveWallMs ?? -Infinity);
       const gapWallMs = Number.isFinite(lastSign) ? opts.clock.wallMs() - lastSign : 0;
