@@ -274,6 +274,12 @@ export interface RedeskApi {
   bundlesScan(path: string): Promise<BundlesScan>;
   /** Aggregates a folder of bundles into `<folder>/report/` (report.html, attempts.csv, summary.json). */
   bundlesReport(path: string, opts?: { allowedSigners?: string }): Promise<BundlesReport>;
+  /**
+   * Trusts the expert key that signed `bundleFile` under a principal name: appends it (namespace redesk-bundle) to
+   * the allowed_signers the folder is checked against (created beside the bundles when there is none), then scans
+   * the folder again.
+   */
+  bundlesAcceptSigner(path: string, bundleFile: string, principal: string): Promise<BundlesScan>;
 
   // Path-patching explorer (main/node/patching). Long runs emit 'patch.progress' and stop on patchCancel.
   modelList(): Promise<ModelSummary[]>;
@@ -331,6 +337,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'replayClose',
   'bundlesScan',
   'bundlesReport',
+  'bundlesAcceptSigner',
   'modelList',
   'modelTokenize',
   'patchSweep',

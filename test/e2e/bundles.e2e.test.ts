@@ -96,8 +96,13 @@ describe('bundles view in browser mode', () => {
     await page.getByTestId('bundles-report').click();
     await page.getByTestId('bundles-report-error').waitFor();
     expect(await page.getByTestId('bundles-report-error').textContent()).toContain('allowed_signers');
-    const pub = readFileSync(join(dataDir, 'keys', 'expert.pub'), 'utf8').trim();
-    writeFileSync(join(folder, 'allowed_signers'), `expert@lab ${pub}\n`);
+    // Accepting the good bundle's signer under a name writes allowed_signers beside the bundles.
+    page.once('dialog', (d) => void d.accept('expert@lab'));
+    await page.getByTestId('bundle-accept-1').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="bundles-signers"]')?.textContent?.includes('signers checked against'));
+    expect(await page.getByTestId('bundle-row-1').textContent()).toContain('expert@lab');
+    const pub = readFileSync(join(dataDir, 'keys', 'expert.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
+    expect(readFileSync(join(folder, 'allowed_signers'), 'utf8')).toBe(`expert@lab namespaces="redesk-bundle" ${pub}\n`);
     await page.getByTestId('bundles-report').click();
     await page.getByTestId('bundles-report-result').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('bundles-report-path').textContent()).toBe(join(folder, 'report', 'report.html'));

@@ -47,4 +47,25 @@ describe('bundlesApi', () => {
     expect(r.summary.groups).toEqual([expect.objectContaining({ group: 'human', runs: 1, meanNormalized: 0.625 })]);
     expect(r.summary.failures[0]!.code).toBe('BUNDLE_HASH_MISMATCH');
   });
+
+  it('accepts a bundle\'s signer into allowed_signers under a name: checked, not twice, a plain name only', async () => {
+    const other = keyPair();
+    const dir = await makeAttempt(join(root.dir, 'c'), { expert: other, scores: [4] });
+    const f2 = join(root.dir, 'second');
+    await sealAttempt(dir, { expertKey: other, env: testEnv(), appVersion: '1', outFile: join(f2, 'c.redesk') });
+    const api = bundlesApi({ dataDir: join(root.dir, 'data2') });
+    // No allowed_signers yet: the first acceptance creates one beside the bundles.
+    await expect(api.bundlesAcceptSigner(f2, join(f2, 'c.redesk'), 'bob lab')).rejects.toMatchObject({ code: 'BAD_REQUEST', where: 'principal' });
+    const s = await api.bundlesAcceptSigner(f2, join(f2, 'c.redesk'), 'bob@lab');
+    expect(s.allowedSigners).toBe(join(f2, 'allowed_signers'));
+    expect(s.bundles[0]).toMatchObject({ ok: true, signer: 'bob@lab' });
+    expect(await readFile(join(f2, 'allowed_signers'), 'utf8')).toMatch(/^bob@lab namespaces="redesk-bundle" ssh-ed25519 \S+\n$/);
+    await expect(api.bundlesAcceptSigner(f2, join(f2, 'c.redesk'), 'robert@lab')).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('already lists this key') });
+    // In a folder whose allowed_signers lacks the key, the scan says so; accepting appends to that same file.
+    await writeAllowedSigners(join(f2, 'allowed_signers'), [['expert@lab', expert.publicKey]]);
+    expect((await api.bundlesScan(f2)).bundles[0]!.code).toBe('BUNDLE_SIGNER_UNKNOWN');
+    const again = await api.bundlesAcceptSigner(f2, join(f2, 'c.redesk'), 'bob@lab');
+    expect(again.bundles[0]).toMatchObject({ ok: true, signer: 'bob@lab' });
+    expect((await readFile(join(f2, 'allowed_signers'), 'utf8')).trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['expert@lab', 'bob@lab']);
+  });
 });

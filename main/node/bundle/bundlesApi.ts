@@ -1,12 +1,16 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { appendFile, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { BundleListing, RedeskApi } from '../../common/api';
 import { RedeskError } from '../../common/errors';
 import { aggregateBundles } from '../report/aggregateBundles';
-import { verifyBundles, type BundleVerdict } from './verifyBundle';
+import { BUNDLE_NAMESPACE } from '../../common/bundle/manifest';
+import { parseOpenSsh } from '../keys/openssh';
+import { allowedSignersLine, readAllowedSigners } from '../ssh/allowedSigners';
+import { sameKey } from '../ssh/sshsig';
+import { verifyBundleFile, verifyBundles, type BundleVerdict } from './verifyBundle';
 
-export type BundlesApi = Pick<RedeskApi, 'bundlesScan' | 'bundlesReport'>;
+export type BundlesApi = Pick<RedeskApi, 'bundlesScan' | 'bundlesReport' | 'bundlesAcceptSigner'>;
 
 const SIGNERS_FILE = 'allowed_signers';
 
@@ -17,12 +21,18 @@ const SIGNERS_FILE = 'allowed_signers';
  */
 export function bundlesApi(o: { dataDir: string }): BundlesApi {
   const signersFor = (folder: string) => allowedSignersFor(o.dataDir, folder);
+  const scan = async (path: string) => {
+    const abs = absolute(o.dataDir, path);
+    const signers = signersFor(await folderOf(abs));
+    const report = await verifyBundles(abs, signers ? { allowedSigners: signers } : { trustAnySigner: true });
+    return { path: abs, ...(signers ? { allowedSigners: signers } : {}), bundles: report.bundles.map(listing) };
+  };
   return {
-    bundlesScan: async (path) => {
-      const abs = absolute(o.dataDir, path);
-      const signers = signersFor(await folderOf(abs));
-      const report = await verifyBundles(abs, signers ? { allowedSigners: signers } : { trustAnySigner: true });
-      return { path: abs, ...(signers ? { allowedSigners: signers } : {}), bundles: report.bundles.map(listing) };
+    bundlesScan: scan,
+    bundlesAcceptSigner: async (path, bundleFile, principal) => {
+      const folder = await folderOf(absolute(o.dataDir, path));
+      await acceptSigner(absolute(o.dataDir, bundleFile), principal, signersFor(folder) ?? join(folder, SIGNERS_FILE));
+      return scan(path);
     },
     bundlesReport: async (path, opts) => {
       const abs = absolute(o.dataDir, path);
@@ -51,6 +61,33 @@ export function bundlesApi(o: { dataDir: string }): BundlesApi {
       };
     },
   };
+}
+
+/** A principal ssh-keygen reads back as one name: no spaces, quotes, commas or pattern characters. */
+const PRINCIPAL = /^[A-Za-z0-9._@+-]{1,128}$/;
+
+/**
+ * Appends the key that signed a bundle's manifest to an allowed_signers file under `principal`, for the bundle
+ * namespace only. Refused when the principal is not a plain name (BAD_REQUEST), when the manifest's signature does
+ * not check (the key would be a claim, not a signer), or when the file already lists that key.
+ */
+async function acceptSigner(bundleFile: string, principal: string, signersFile: string): Promise<void> {
+  if (typeof principal !== 'string' || !PRINCIPAL.test(principal)) {
+    throw new RedeskError('BAD_REQUEST', `Name the expert with letters, digits and . _ @ + - (like alice@lab), not ${JSON.stringify(principal)}.`, { where: 'principal' });
+  }
+  const v = await verifyBundleFile(bundleFile, { trustAnySigner: true });
+  if (!v.manifest || v.code === 'BUNDLE_SIGNATURE_INVALID') {
+    throw new RedeskError(v.code ?? 'BUNDLE_MALFORMED', `${bundleFile}: its signer cannot be read (${v.message}), so there is no key to accept.`, { where: bundleFile });
+  }
+  const key = parseOpenSsh(v.manifest.expert.publicKey);
+  const existing = existsSync(signersFile) ? await readAllowedSigners(signersFile) : [];
+  const listed = existing.find((s) => s.publicKey && sameKey(s.publicKey, key));
+  if (listed) {
+    throw new RedeskError('BAD_REQUEST', `${signersFile} already lists this key (line ${listed.line}, as ${listed.principals.join(',')}).`, { where: signersFile });
+  }
+  const text = existsSync(signersFile) ? await readFile(signersFile, 'utf8') : '';
+  const line = allowedSignersLine(principal, key, [BUNDLE_NAMESPACE]);
+  await appendFile(signersFile, `${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`, { mode: 0o644 });
 }
 
 /** The allowed_signers beside the bundles, else the data folder's; undefined when neither exists. */

@@ -2,7 +2,7 @@ import type { BundlesScan } from '../../../main/common/api';
 import { goHome } from '../actions/home';
 import { formatNormalized, formatRaw } from '../lib/numbers';
 import { useStore } from '../store/store';
-import { buildReport, openBundleReplay, scanBundles, setBundlesPath } from './bundlesActions';
+import { acceptSigner, buildReport, openBundleReplay, scanBundles, setBundlesPath } from './bundlesActions';
 import { ReviewPanel } from './ReviewPanel';
 import './bundles.css';
 
@@ -100,6 +100,11 @@ function VerdictTable({ scan }: { scan: BundlesScan }) {
                 <button className="link" data-testid={`bundle-replay-${i + 1}`} onClick={() => openBundleReplay(x.file)}>
                   Open replay
                 </button>
+                {(x.code === 'BUNDLE_SIGNER_UNKNOWN' || (!scan.allowedSigners && x.ok)) && (
+                  <button className="link" data-testid={`bundle-accept-${i + 1}`} title="Add this expert's key to allowed_signers" onClick={() => void acceptSigner(x.file)}>
+                    Accept signer…
+                  </button>
+                )}
               </td>
             </tr>
           ))}

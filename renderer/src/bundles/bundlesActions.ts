@@ -62,3 +62,19 @@ export function returnFromReplay(): boolean {
 export function bundlesFromHash(): boolean {
   return window.location.hash === '#/bundles';
 }
+
+/** Trusts a bundle's signer under a name the organizer types: appended to allowed_signers, then the folder is scanned again. */
+export async function acceptSigner(file: string): Promise<void> {
+  const path = getState().bundles.scan?.path;
+  if (!path) return;
+  const name = window.prompt('Name this expert in allowed_signers (letters, digits and . _ @ + -), e.g. alice@lab');
+  if (!name) return;
+  patch({ error: undefined });
+  try {
+    const scan = await api.bundlesAcceptSigner(path, file, name.trim());
+    patch({ status: 'ready', scan, report: { status: 'idle' } });
+  } catch (e) {
+    const { code, message } = ApiError.from(e);
+    patch({ status: 'error', error: { code, message } });
+  }
+}
