@@ -28,6 +28,8 @@ async function buildMain() {
     build({ ...common, entryPoints: [join(root, 'main/node/pty/ptyHostMain.ts')], outfile: join(root, 'dist/node/ptyHost.js'), format: 'esm' }),
     // The path-patching worker thread (onnxruntime-node stays external, like node-pty).
     build({ ...common, entryPoints: [join(root, 'main/node/patching/engine/patchWorkerMain.ts')], outfile: join(root, 'dist/node/patchWorker.js'), format: 'esm' }),
+    // Replay's log verification, beside the indexing on the host's thread.
+    build({ ...common, entryPoints: [join(root, 'main/node/recorder/verifyWorkerMain.ts')], outfile: join(root, 'dist/node/verifyWorker.js'), format: 'esm' }),
     build({ ...common, entryPoints: [join(root, 'main/electron/main.ts')], outfile: join(root, 'dist/electron/main.js'), format: 'esm' }),
     // A sandboxed preload must be CommonJS.
     build({ ...common, entryPoints: [join(root, 'preload/preload.ts')], outfile: join(root, 'dist/preload/preload.cjs'), format: 'cjs' }),

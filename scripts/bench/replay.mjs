@@ -4,7 +4,7 @@
 // plain node:
 //   node scripts/bench/replay.mjs [--hours H] [--seeks N] [--dir D]
 // Prints `name: value unit (goal ...)` lines.
-import { loadSources } from './loadSources.mjs';
+import { bundleEntry, loadSources } from './loadSources.mjs';
 import { writeSyntheticAttempt } from './syntheticAttempt.mjs';
 
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
@@ -50,14 +50,24 @@ try {
     const m = process.memoryUsage();
     return m.heapUsed + m.external;
   };
+  // Verification on this thread (no worker entry) first, for comparison; then as the host does it, in its worker.
+  const inline = new ReplayService({ attemptDir: () => dir, dataDir: dir, logger: silentLogger, verifyWorkerEntry: join(dir, 'no-worker.js') });
+  const i0 = performance.now();
+  const inlineInfo = await inline.openReplay(dir);
+  const inlineMs = performance.now() - i0;
+  if (!inlineInfo.verify.ok) throw new Error('the bench attempt did not verify');
+  await inline.close(inlineInfo.replayId);
+  inline.dispose();
+  const verifyWorkerEntry = await bundleEntry('verifyWorker', 'main/node/recorder/verifyWorkerMain.ts');
   const heap0 = held();
-  const service = new ReplayService({ attemptDir: () => dir, dataDir: dir, logger: silentLogger });
+  const service = new ReplayService({ attemptDir: () => dir, dataDir: dir, logger: silentLogger, verifyWorkerEntry });
   const o0 = performance.now();
   const info = await service.openReplay(dir);
   const openMs = performance.now() - o0;
   const heap1 = held();
   const index = service.indexOf(info.replayId);
-  print('replay.open_s', (openMs / 1000).toFixed(2), 's', 'report: verify + index, once per open');
+  print('replay.open_s', (openMs / 1000).toFixed(2), 's', 'report: index here, verify in a worker thread, once per open');
+  print('replay.open_inline_verify_s', (inlineMs / 1000).toFixed(2), 's', `report: both on one thread; ${(inlineMs / openMs).toFixed(2)}x the worker's time`);
   print('replay.verify', info.verify.ok ? 'ok' : 'FAILED', '', 'ok');
   print('replay.snapshots', index.snapshots.length, 'checkpoints');
   print('replay.terminal_serializations', `${index.serializations.total} (${index.serializations.inexact} inexact)`, '');

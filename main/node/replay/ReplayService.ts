@@ -9,7 +9,8 @@ import { RedeskError } from '../../common/errors';
 import type { EventRecord } from '../../common/events/record';
 import { ATTEMPT_ID_RE } from '../attempts/attemptState';
 import { verifyBundles } from '../bundle/verifyBundle';
-import { formatVerifyResult, verifyLog } from '../recorder/verifyLog';
+import { formatVerifyResult } from '../recorder/verifyLog';
+import { verifyLogOffThread } from '../recorder/verifyOffThread';
 import { buildIndex, type ReplayIndex, type SnapshotTuning } from './buildIndex';
 import { extractBundleForReplay } from './extractBundle';
 import { frameAt } from './frameAt';
@@ -32,6 +33,8 @@ export interface ReplayServiceOptions {
   organizerKey?: string;
   /** Parent of the private folder bundles are unpacked into; the OS temp folder by default. */
   tmpDir?: string;
+  /** The verify worker (default dist/node/verifyWorker.js; where it is not built, verification runs in-thread). */
+  verifyWorkerEntry?: string;
 }
 
 const DEFAULT_MAX_OPEN = 4;
@@ -65,7 +68,7 @@ export class ReplayService {
   async openReplay(source: string): Promise<ReplayInfo> {
     if (typeof source === 'string' && source.endsWith(BUNDLE_SUFFIX)) return this.openBundle(source);
     const dir = await this.resolveSource(source);
-    const verify = verifyLog(dir).then(
+    const verify = verifyLogOffThread(dir, this.opts.verifyWorkerEntry).then(
       (r) => ({ ok: r.ok, message: formatVerifyResult(r) }),
       (e: unknown) => ({ ok: false, message: `could not verify: ${(e as Error).message}` }),
     );
