@@ -27,6 +27,8 @@ export const ErrorCodes = [
   'PTY_NOT_FOUND',
   'PTY_HOST_DIED',
   'BAD_REQUEST',
+  /** A replay search pattern ran past its time budget (catastrophic backtracking). */
+  'SEARCH_TOO_SLOW',
   'UNAUTHORIZED',
   'FORBIDDEN_ORIGIN',
   'UNKNOWN_METHOD',

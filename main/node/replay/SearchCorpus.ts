@@ -1,4 +1,6 @@
+import vm from 'node:vm';
 import type { ReplayHit } from '../../common/api';
+import { RedeskError } from '../../common/errors';
 
 /** Characters of context on each side of a match in a hit's excerpt. */
 const CONTEXT_BEFORE = 40;
@@ -50,22 +52,18 @@ class Stream {
     this.recordList = [];
   }
 
-  *matches(re: RegExp, limit: number): Generator<Match> {
+  /** Up to `limit` non-empty matches, found within `budgetMs` (SEARCH_TOO_SLOW past it). */
+  matches(re: RegExp, limit: number, budgetMs: number): Match[] {
     if (this.parts.length) this.finish();
     const text = this.text;
-    re.lastIndex = 0;
-    let n = 0;
-    let m: RegExpExecArray | null;
-    while (n < limit && (m = re.exec(text)) !== null) {
-      const start = m.index;
-      const end = start + m[0].length;
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
-      }
-      n++;
-      yield { stream: this.key, record: this.recordAt(end - 1), excerpt: excerpt(text, start, end) };
+    const found = findAll(re, text, limit, budgetMs);
+    const out: Match[] = [];
+    for (let i = 0; i < found.length; i += 2) {
+      const start = found[i]!;
+      const end = start + found[i + 1]!;
+      out.push({ stream: this.key, record: this.recordAt(end - 1), excerpt: excerpt(text, start, end) });
     }
+    return out;
   }
 
   private recordAt(offset: number): number {
@@ -95,11 +93,52 @@ export class SearchCorpus {
     for (const s of this.streams.values()) s.finish();
   }
 
-  /** Up to `limit` matches per stream, in the order found; the caller orders them by time. */
-  search(re: RegExp, limit: number): Match[] {
+  /**
+   * Up to `limit` matches per stream, in the order found; the caller orders them by time. The whole search may take
+   * `budgetMs`: a pattern that backtracks without end (`(a+)+$`) is stopped there with SEARCH_TOO_SLOW instead of
+   * holding the host's thread.
+   */
+  search(re: RegExp, limit: number, budgetMs = SEARCH_BUDGET_MS): Match[] {
+    const deadline = Date.now() + budgetMs;
     const out: Match[] = [];
-    for (const s of this.streams.values()) for (const m of s.matches(re, limit)) out.push(m);
+    for (const s of this.streams.values()) out.push(...s.matches(re, limit, Math.max(1, deadline - Date.now())));
     return out;
+  }
+}
+
+/** How long one search may run over every stream of a log. */
+const SEARCH_BUDGET_MS = 2_000;
+
+/**
+ * The matching loop runs as a script in its own context, because only a script's timeout can stop a regular
+ * expression in the middle of its backtracking. Returns [start, length] pairs, flattened.
+ */
+const FIND_ALL = new vm.Script(`(() => {
+  const out = [];
+  re.lastIndex = 0;
+  let m;
+  while (out.length < 2 * limit && (m = re.exec(text)) !== null) {
+    if (m[0].length === 0) { re.lastIndex++; continue; }
+    out.push(m.index, m[0].length);
+  }
+  return out;
+})()`);
+const findContext = vm.createContext({});
+
+function findAll(re: RegExp, text: string, limit: number, timeoutMs: number): number[] {
+  Object.assign(findContext, { re, text, limit });
+  try {
+    return Array.from(FIND_ALL.runInContext(findContext, { timeout: timeoutMs }) as ArrayLike<number>);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      throw new RedeskError('SEARCH_TOO_SLOW', `The pattern ${re} did not finish within ${SEARCH_BUDGET_MS / 1000} s on this log.`, {
+        where: 'query',
+        hint: 'Simplify it: nested repetition such as (a+)+ or (.*)* can take forever; plain text search is always fast.',
+      });
+    }
+    throw e;
+  } finally {
+    Object.assign(findContext, { re: undefined, text: undefined });
   }
 }
 
