@@ -167,10 +167,10 @@ def check_source_tree(workspace: str, entry: str = "model.py") -> List[str]:
     """Check entry and every workspace module it imports, transitively. Raises Finding; returns the files checked.
 
     An import that is neither allowed nor a .py file in the workspace is refused."""
-    todo: List[Tuple[str, str]] = [(entry, entry)]
+    pending: List[Tuple[str, str]] = [(entry, entry)]
     done: List[str] = []
-    while todo:
-        rel, why = todo.pop()
+    while pending:
+        rel, why = pending.pop()
         if rel in done:
             continue
         path = os.path.join(workspace, rel)
@@ -189,5 +189,5 @@ def check_source_tree(workspace: str, entry: str = "model.py") -> List[str]:
             if not os.path.isfile(os.path.join(workspace, candidate)):
                 raise Finding(rel, 0, "import of %s is not allowed in model code (allowed: %s, and .py files of "
                                       "the workspace)" % (mod, ", ".join(sorted(ALLOWED_IMPORTS - {"__future__"}))))
-            todo.append((candidate, rel))
+            pending.append((candidate, rel))
     return done
